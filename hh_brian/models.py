@@ -1,0 +1,619 @@
+"""The models: what a model is, and the step-by-step construction of Hodgkin–Huxley.
+
+Each :class:`Model` is a value: a Brian2 equation string with physical units, its default
+parameters as quantities, the rule for its initial state, and what it teaches. The seven
+models reproduce ``neuron_func_1`` … ``neuron_func_7`` of the source chapter, in order; each
+adds one ingredient to the previous one, so that a reader who sets model *k* beside model
+*k + 1* sees exactly what that step adds.
+
+Conventions shared by every model here:
+
+* ``v`` is the membrane potential; every membrane current is written outward-positive,
+  ``I_x = g_x * (gates) * (v - E_x)``, and ``C_m dv/dt = I_stim - sum of currents``.
+* ``I_stim`` is the injected current density; :func:`hh_brian.simulate` defines it from the
+  stimulus, so it is used but not defined in the equations below.
+* Every parameter is a per-neuron constant, so a batch of neurons can differ in any of them.
+* The source is unitless; it is read with v in mV, t and time constants in ms, C in µF/cm²,
+  g in mS/cm² and I in µA/cm².
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import numpy as np
+from brian2 import Equations, Quantity, cm, mS, ms, mV, uA, uF
+from brian2.units.fundamentalunits import get_dimensions
+
+from .units import check_dimension
+
+__all__ = ["Model", "MODELS", "get_model", "list_models"]
+
+
+def _frozen(mapping) -> Mapping:
+    return types.MappingProxyType(dict(mapping))
+
+
+@dataclass(frozen=True, eq=False)
+class Model:
+    """A membrane model: Brian2 equations with units, default parameters and initial-state rule.
+
+    Models are immutable values. Use :meth:`with_params` to get a copy with other parameter
+    values, and :func:`hh_brian.simulate` to run one.
+
+    Parameters
+    ----------
+    name : str
+        Self-explanatory registry name, e.g. ``"hodgkin_huxley"``.
+    source_name : str
+        Name of the function in the source document, e.g. ``"neuron_func_7"``.
+    title : str
+        A short human title.
+    equations : str
+        Brian2 equations. They use ``I_stim`` (amp/meter**2), which the simulation defines,
+        and declare every parameter as a ``(constant)`` per-neuron variable.
+    params : mapping of str to Quantity
+        Default value of every parameter declared in ``equations``.
+    gates : mapping of str to (str, str)
+        For each gating variable, the names of its steady-state and time-constant
+        subexpressions, e.g. ``{"n": ("n_inf", "tau_n")}``.
+    currents : tuple of str
+        Names of the membrane-current subexpressions (amp/meter**2), in plotting order.
+    v_init : Quantity
+        Initial membrane potential. Every gate starts at its steady state for that potential.
+    protocol_amplitude : Quantity
+        Amplitude A of the source's default protocol (+A during [T/5, 2T/5), −A during
+        [3T/5, 4T/5)).
+    duration : Quantity
+        Duration T of the source's default run.
+    adds : str
+        One line: what this model adds to the previous one.
+    description : str
+        What the model shows and what it still fails at.
+    source_symbols : mapping of str to str
+        The source's name for each parameter or variable whose name here differs from it.
+    current_sign : int
+        +1 if currents are written outward-positive (``C dv/dt = I_stim - sum``), −1 if
+        inward-positive (``C dv/dt = I_stim + sum``), as some sources prefer.
+
+    Examples
+    --------
+    >>> from hh_brian import get_model
+    >>> from brian2 import mS, cm
+    >>> hh = get_model("neuron_func_7")
+    >>> hh.name
+    'hodgkin_huxley'
+    >>> hh.params["g_Na"]
+    120. * msiemens / cmetre2
+    >>> weaker = hh.with_params(g_Na=100*mS/cm**2)
+    >>> weaker.params["g_Na"], hh.params["g_Na"]
+    (100. * msiemens / cmetre2, 120. * msiemens / cmetre2)
+    """
+
+    name: str
+    source_name: str
+    title: str
+    equations: str
+    params: Mapping[str, Quantity]
+    gates: Mapping[str, tuple[str, str]]
+    currents: tuple[str, ...]
+    v_init: Quantity
+    protocol_amplitude: Quantity
+    duration: Quantity
+    adds: str
+    description: str
+    source_symbols: Mapping[str, str] = field(default_factory=dict)
+    current_sign: int = 1
+
+    def __post_init__(self):
+        object.__setattr__(self, "params", _frozen(self.params))
+        object.__setattr__(self, "gates", _frozen(self.gates))
+        object.__setattr__(self, "source_symbols", _frozen(self.source_symbols))
+        object.__setattr__(self, "currents", tuple(self.currents))
+        declared = _declared_parameters(self.equations)
+        if declared != set(self.params):
+            raise ValueError(
+                f"model {self.name!r}: parameters declared in the equations "
+                f"({sorted(declared)}) differ from those with defaults ({sorted(self.params)})"
+            )
+
+    @property
+    def state_variables(self) -> tuple[str, ...]:
+        """The integrated variables: ``v`` then the gates, in declaration order."""
+        return ("v",) + tuple(self.gates)
+
+    @property
+    def batch_size(self) -> int | None:
+        """Number of neurons implied by array-valued parameters, or None if all are scalars."""
+        sizes = {np.size(value) for value in self.params.values() if np.ndim(value) > 0}
+        return sizes.pop() if sizes else None
+
+    def with_params(self, **overrides) -> "Model":
+        """Return a copy with some parameters changed.
+
+        Parameters
+        ----------
+        **overrides : Quantity
+            New values, each with the dimension of the default it replaces. A value may be
+            an array of N values: the model then describes a batch of N neurons, all
+            array-valued parameters having the same N.
+
+        Raises
+        ------
+        ValueError
+            For an unknown parameter name (the message lists the valid ones) or arrays of
+            different lengths.
+        DimensionMismatchError
+            For a value with the wrong dimension.
+
+        Examples
+        --------
+        >>> from hh_brian import get_model
+        >>> from brian2 import mV
+        >>> get_model("passive_membrane").with_params(E_L=-70*mV).params["E_L"]
+        -70. * mvolt
+        """
+        params = dict(self.params)
+        params.update(validate_params(self, overrides))
+        return dataclasses.replace(self, params=params)
+
+    def brian2_equations(self, stimulus: str | None = None) -> Equations:
+        """The model as a Brian2 :class:`~brian2.equations.equations.Equations` object.
+
+        Parameters
+        ----------
+        stimulus : str, optional
+            A Brian2 equation line defining ``I_stim``, such as
+            ``"I_stim = I_drive(t) : amp/meter**2"``. If omitted, ``I_stim`` is declared as a
+            constant per-neuron parameter.
+        """
+        line = stimulus or "I_stim : amp/meter**2 (constant)"
+        return Equations(self.equations + "\n" + line)
+
+    def __repr__(self) -> str:
+        return f"<Model {self.name} ({self.source_name}): {self.title}>"
+
+
+def validate_params(model: Model, overrides: Mapping | None) -> dict[str, Quantity]:
+    """Check parameter overrides for ``model`` and return them as quantities.
+
+    Raises
+    ------
+    ValueError
+        Unknown name (the message lists the valid names), a non-1D array, or arrays of
+        different lengths.
+    DimensionMismatchError
+        A value whose dimension differs from the default's.
+    """
+    if overrides is None:
+        return {}
+    if not isinstance(overrides, Mapping):
+        raise TypeError(f"params: expected a mapping of parameter names to values, got {overrides!r}")
+    checked = {}
+    for name, value in overrides.items():
+        if name not in model.params:
+            raise ValueError(
+                f"params: unknown parameter {name!r} for model {model.name!r}; "
+                f"valid names: {', '.join(sorted(model.params))}"
+            )
+        value = check_dimension(value, model.params[name], f"params[{name!r}]")
+        if np.ndim(value) > 1:
+            raise ValueError(
+                f"params[{name!r}]: expected a scalar or a 1-D array of per-neuron values, "
+                f"got shape {np.shape(value)}"
+            )
+        if np.ndim(value) == 1 and np.size(value) == 0:
+            raise ValueError(f"params[{name!r}]: an empty array describes no neuron")
+        if not np.all(np.isfinite(np.asarray(value))):
+            raise ValueError(f"params[{name!r}]: expected finite values, got {value}")
+        checked[name] = value
+    merged = {**model.params, **checked}
+    sizes = {name: np.size(v) for name, v in merged.items() if np.ndim(v) == 1}
+    if len(set(sizes.values())) > 1:
+        raise ValueError(
+            "params: array-valued parameters must all have the same length (one value per "
+            f"neuron); got lengths {sizes}"
+        )
+    return checked
+
+
+def _declared_parameters(equations: str) -> set[str]:
+    eqs = Equations(equations + "\nI_stim : amp/meter**2 (constant)")
+    return {
+        name
+        for name, eq in eqs.items()
+        if eq.type == "parameter" and "constant" in eq.flags and name != "I_stim"
+    }
+
+
+# Units of the source chapter, applied to its unitless numbers.
+_uF_cm2 = uF / cm**2
+_mS_cm2 = mS / cm**2
+_uA_cm2 = uA / cm**2
+
+PASSIVE_MEMBRANE = Model(
+    name="passive_membrane",
+    source_name="neuron_func_1",
+    title="Passive membrane",
+    equations="""
+dv/dt = (I_stim - I_L) / C_m : volt
+I_L = g_L * (v - E_L) : amp/meter**2
+C_m : farad/meter**2 (constant)
+g_L : siemens/meter**2 (constant)
+E_L : volt (constant)
+""",
+    params={"C_m": 1 * _uF_cm2, "g_L": 1 * _mS_cm2, "E_L": -65 * mV},
+    gates={},
+    currents=("I_L",),
+    v_init=-65 * mV,
+    protocol_amplitude=30 * _uA_cm2,
+    duration=100 * ms,
+    adds="a capacitor charged through one leak conductance",
+    description=(
+        "A capacitor in parallel with a single leak conductance. It rests at the leak's "
+        "reversal potential E_L and relaxes to E_L + I/g_L with time constant C_m/g_L "
+        "(1 ms): a fine picture of sub-threshold responses, but nothing like an action "
+        "potential, because the membrane has no way to amplify a depolarisation."
+    ),
+    source_symbols={"C_m": "C", "g_L": "g", "E_L": "E", "v_init": "vr"},
+)
+
+TWO_CONDUCTANCES = Model(
+    name="two_conductances",
+    source_name="neuron_func_2",
+    title="Two passive conductances",
+    equations="""
+dv/dt = (I_stim - I_a - I_b) / C_m : volt
+I_a = g_a * (v - E_a) : amp/meter**2
+I_b = g_b * (v - E_b) : amp/meter**2
+C_m : farad/meter**2 (constant)
+g_a : siemens/meter**2 (constant)
+E_a : volt (constant)
+g_b : siemens/meter**2 (constant)
+E_b : volt (constant)
+""",
+    params={
+        "C_m": 1 * _uF_cm2,
+        "g_a": 1 * _mS_cm2,
+        "E_a": -65 * mV,
+        "g_b": 1 * _mS_cm2,
+        "E_b": 65 * mV,
+    },
+    gates={},
+    currents=("I_a", "I_b"),
+    v_init=-65 * mV,
+    protocol_amplitude=30 * _uA_cm2,
+    duration=100 * ms,
+    adds="a second fixed conductance with its own reversal potential",
+    description=(
+        "Two fixed conductances pulling towards different reversal potentials. The rest "
+        "lies between them, weighted by the conductances: (g_a E_a + g_b E_b)/(g_a + g_b), "
+        "0 mV with the defaults. Still linear, so still only sub-threshold behaviour and "
+        "nothing like an action potential."
+    ),
+    source_symbols={"C_m": "C", "v_init": "vr"},
+)
+
+GATED_CONDUCTANCE = Model(
+    name="gated_conductance",
+    source_name="neuron_func_3",
+    title="One voltage-gated conductance",
+    equations="""
+dv/dt = (I_stim - I_a - I_b) / C_m : volt
+I_a = g_a * a * (v - E_a) : amp/meter**2
+I_b = g_b * (v - E_b) : amp/meter**2
+da/dt = (a_inf - a) / tau_a : 1
+a_inf = 1 / (1 + 0.1 * exp(-v / (10*mV))) : 1
+tau_a = 1*ms * exp(-((v + 10*mV) / (50*mV))**2) : second
+C_m : farad/meter**2 (constant)
+g_a : siemens/meter**2 (constant)
+E_a : volt (constant)
+g_b : siemens/meter**2 (constant)
+E_b : volt (constant)
+""",
+    # Kept from the source: E_a = E_b = -65 mV, so the gated conductance can only pull v
+    # back to rest; it amplifies nothing despite what the source's note hopes for.
+    params={
+        "C_m": 1 * _uF_cm2,
+        "g_a": 20 * _mS_cm2,
+        "E_a": -65 * mV,
+        "g_b": 1 * _mS_cm2,
+        "E_b": -65 * mV,
+    },
+    gates={"a": ("a_inf", "tau_a")},
+    currents=("I_a", "I_b"),
+    v_init=-65 * mV,
+    protocol_amplitude=30 * _uA_cm2,
+    duration=100 * ms,
+    adds="a conductance gated by a voltage-dependent variable a (sigmoid a_inf, bell-shaped tau_a)",
+    description=(
+        "The first conductance now opens with depolarisation: a relaxes to a sigmoid "
+        "a_inf(v) with a bell-shaped time constant tau_a(v). The source keeps E_a = E_b = "
+        "-65 mV, so both currents pull towards rest; the gated one only makes the membrane "
+        "leakier when depolarised, and the response to the +30 uA/cm^2 step stays far "
+        "below 0 mV. To amplify a depolarisation the gated current must reverse above rest "
+        "(next step); and nothing yet brings v back once it has risen."
+    ),
+    source_symbols={"C_m": "C", "g_a": "g_a_max", "a": "g_a", "v_init": "vr"},
+)
+
+TWO_GATED_CONDUCTANCES = Model(
+    name="two_gated_conductances",
+    source_name="neuron_func_4",
+    title="Gated excitation and gated recovery",
+    equations="""
+dv/dt = (I_stim - I_a - I_b) / C_m : volt
+I_a = g_a * a * (v - E_a) : amp/meter**2
+I_b = g_b * b * (v - E_b) : amp/meter**2
+da/dt = (a_inf - a) / tau_a : 1
+db/dt = (b_inf - b) / tau_b : 1
+a_inf = 1 / (1 + 0.1 * exp(-v / (10*mV))) : 1
+b_inf = 1 - 1 / (1.1 + 0.1 * exp(-v / (10*mV))) : 1
+# Source quirk kept: the bell's peak is 300/sigma ms, so its width sets its height too.
+tau_a = (300 / 60) * ms * exp(-((v + 10*mV) / (60*mV))**2) : second
+tau_b = (300 / 50) * ms * exp(-((v + 10*mV) / (50*mV))**2) : second
+C_m : farad/meter**2 (constant)
+g_a : siemens/meter**2 (constant)
+E_a : volt (constant)
+g_b : siemens/meter**2 (constant)
+E_b : volt (constant)
+""",
+    params={
+        "C_m": 1 * _uF_cm2,
+        "g_a": 1 * _mS_cm2,
+        "E_a": 120 * mV,
+        "g_b": 2 * _mS_cm2,
+        "E_b": -70 * mV,
+    },
+    gates={"a": ("a_inf", "tau_a"), "b": ("b_inf", "tau_b")},
+    currents=("I_a", "I_b"),
+    v_init=-65 * mV,
+    protocol_amplitude=30 * _uA_cm2,
+    duration=200 * ms,
+    adds="an excitatory reversal potential (E_a = 120 mV) and a second, gated conductance b",
+    description=(
+        "The gated conductance a now reverses far above rest, so a depolarisation opens it "
+        "and it depolarises further: the rise looks like an action potential. A second "
+        "gated conductance b, reversing at -70 mV, can pull v back. But both gates are "
+        "simple first-order relaxations with time constants of several ms, so the fall "
+        "comes far too slowly: the membrane settles on a depolarised plateau instead of "
+        "firing brief spikes."
+    ),
+    source_symbols={"C_m": "C", "g_a": "g_a_max", "g_b": "g_b_max", "a": "g_a", "b": "g_b",
+                    "v_init": "vr"},
+)
+
+INACTIVATING_CONDUCTANCE = Model(
+    name="inactivating_conductance",
+    source_name="neuron_func_5",
+    title="Transient conductance: activation and inactivation",
+    equations="""
+dv/dt = (I_stim - I_a - I_b) / C_m : volt
+I_a = g_a * a_act**3 * a_inact * (v - E_a) : amp/meter**2
+# Kept from the source: the second conductance is ungated here.
+I_b = g_b * (v - E_b) : amp/meter**2
+da_act/dt = (a_act_inf - a_act) / tau_a_act : 1
+da_inact/dt = (a_inact_inf - a_inact) / tau_a_inact : 1
+a_act_inf = 1 / (1 + 0.1 * exp(-(v + 50*mV) / (2*mV))) : 1
+a_inact_inf = 1 - 1 / (1.1 + 0.1 * exp(-v / (10*mV))) : 1
+# Source quirk kept: the bell's peak is 300/sigma ms, so its width sets its height too.
+tau_a_act = (300 / 60) * ms * exp(-((v + 10*mV) / (60*mV))**2) : second
+tau_a_inact = (300 / 50) * ms * exp(-((v + 10*mV) / (50*mV))**2) : second
+C_m : farad/meter**2 (constant)
+g_a : siemens/meter**2 (constant)
+E_a : volt (constant)
+g_b : siemens/meter**2 (constant)
+E_b : volt (constant)
+""",
+    params={
+        "C_m": 1 * _uF_cm2,
+        "g_a": 2 * _mS_cm2,
+        "E_a": 120 * mV,
+        "g_b": 1 * _mS_cm2,
+        "E_b": -70 * mV,
+    },
+    gates={"a_act": ("a_act_inf", "tau_a_act"), "a_inact": ("a_inact_inf", "tau_a_inact")},
+    currents=("I_a", "I_b"),
+    v_init=-65 * mV,
+    protocol_amplitude=30 * _uA_cm2,
+    duration=200 * ms,
+    adds="the excitatory conductance splits into activation a_act**3 and inactivation a_inact",
+    description=(
+        "The excitatory conductance is now transient: it opens through a steep activation "
+        "gate (cubed, as in HH's m**3) and closes through an inactivation gate, so it "
+        "switches itself off after opening and v falls back towards E_b. The source leaves "
+        "the second conductance ungated, so nothing opens extra repolarising current during "
+        "the spike: the fall relies on inactivation alone, the membrane settles after a few "
+        "spikes, and the shape is not quite an action potential yet."
+    ),
+    source_symbols={"C_m": "C", "g_a": "g_a_max", "g_b": "g_b_max", "a_act": "g_a_act",
+                    "a_inact": "g_a_inact", "v_init": "vr"},
+)
+
+INACTIVATING_AND_DELAYED_CONDUCTANCES = Model(
+    name="inactivating_and_delayed_conductances",
+    source_name="neuron_func_6",
+    title="Transient conductance plus a delayed, gated recovery",
+    equations="""
+dv/dt = (I_stim - I_a - I_b) / C_m : volt
+I_a = g_a * a_act**3 * a_inact * (v - E_a) : amp/meter**2
+I_b = g_b * b**4 * (v - E_b) : amp/meter**2
+da_act/dt = (a_act_inf - a_act) / tau_a_act : 1
+da_inact/dt = (a_inact_inf - a_inact) / tau_a_inact : 1
+db/dt = (b_inf - b) / tau_b : 1
+a_act_inf = 1 / (1 + 0.1 * exp(-(v + 50*mV) / (2*mV))) : 1
+a_inact_inf = 1 - 1 / (1.1 + 0.1 * exp(-v / (10*mV))) : 1
+b_inf = 1 / (1.1 + 0.1 * exp(-0.09 * v / mV)) : 1
+# Source quirk kept: the bell's peak is 300/sigma ms, so its width sets its height too.
+tau_a_act = (300 / 60) * ms * exp(-((v + 10*mV) / (60*mV))**2) : second
+tau_a_inact = (300 / 50) * ms * exp(-((v + 10*mV) / (50*mV))**2) : second
+tau_b = (300 / 50) * ms * exp(-((v - 5*mV) / (50*mV))**2) : second
+C_m : farad/meter**2 (constant)
+g_a : siemens/meter**2 (constant)
+E_a : volt (constant)
+g_b : siemens/meter**2 (constant)
+E_b : volt (constant)
+""",
+    params={
+        "C_m": 1 * _uF_cm2,
+        "g_a": 2 * _mS_cm2,
+        "E_a": 120 * mV,
+        "g_b": 5 * _mS_cm2,
+        "E_b": -70 * mV,
+    },
+    gates={
+        "a_act": ("a_act_inf", "tau_a_act"),
+        "a_inact": ("a_inact_inf", "tau_a_inact"),
+        "b": ("b_inf", "tau_b"),
+    },
+    currents=("I_a", "I_b"),
+    v_init=-65 * mV,
+    protocol_amplitude=30 * _uA_cm2,
+    duration=200 * ms,
+    adds="the repolarising conductance gets its own delayed activation gate b**4",
+    description=(
+        "The repolarising conductance is now gated too (b**4, like HH's n**4): it opens "
+        "with a delay after the depolarisation and pulls v back to E_b, helped by the "
+        "inactivation of the transient conductance. This is the full structure of HH with "
+        "made-up gate functions: sigmoid steady states and bell-shaped time constants "
+        "picked by eye, not measured rates. The spikes look plausible but their shape, "
+        "threshold and rhythm are not those of an axon; the next step uses the measured "
+        "HH rate functions."
+    ),
+    source_symbols={"C_m": "C", "g_a": "g_a_max", "g_b": "g_b_max", "a_act": "g_a_act",
+                    "a_inact": "g_a_inact", "b": "g_b", "v_init": "vr"},
+)
+
+HODGKIN_HUXLEY = Model(
+    name="hodgkin_huxley",
+    source_name="neuron_func_7",
+    title="Hodgkin–Huxley 1952 (squid giant axon)",
+    equations="""
+dv/dt = (I_stim - I_K - I_Na - I_L) / C_m : volt
+I_K = g_K * n**4 * (v - E_K) : amp/meter**2
+I_Na = g_Na * m**3 * h * (v - E_Na) : amp/meter**2
+I_L = g_L * (v - E_L) : amp/meter**2
+dn/dt = (n_inf - n) / tau_n : 1
+dm/dt = (m_inf - m) / tau_m : 1
+dh/dt = (h_inf - h) / tau_h : 1
+# The 1952 rates are functions of the depolarisation from rest, as in the source.
+u = v - v_rest : volt
+# alpha_n and alpha_m are 0/0 at u = 10 mV and u = 25 mV; exprel gives the finite limit.
+alpha_n = (0.1/ms) / exprel((10*mV - u) / (10*mV)) : Hz
+beta_n = (0.125/ms) * exp(-u / (80*mV)) : Hz
+alpha_m = (1/ms) / exprel((25*mV - u) / (10*mV)) : Hz
+beta_m = (4/ms) * exp(-u / (18*mV)) : Hz
+alpha_h = (0.07/ms) * exp(-u / (20*mV)) : Hz
+beta_h = (1/ms) / (exp((30*mV - u) / (10*mV)) + 1) : Hz
+n_inf = alpha_n / (alpha_n + beta_n) : 1
+tau_n = 1 / (alpha_n + beta_n) : second
+m_inf = alpha_m / (alpha_m + beta_m) : 1
+tau_m = 1 / (alpha_m + beta_m) : second
+h_inf = alpha_h / (alpha_h + beta_h) : 1
+tau_h = 1 / (alpha_h + beta_h) : second
+C_m : farad/meter**2 (constant)
+g_K : siemens/meter**2 (constant)
+E_K : volt (constant)
+g_Na : siemens/meter**2 (constant)
+E_Na : volt (constant)
+g_L : siemens/meter**2 (constant)
+E_L : volt (constant)
+v_rest : volt (constant)
+""",
+    params={
+        "C_m": 1 * _uF_cm2,
+        "g_K": 36 * _mS_cm2,
+        "E_K": (-12 - 65) * mV,
+        "g_Na": 120 * _mS_cm2,
+        "E_Na": (120 - 65) * mV,
+        "g_L": 0.3 * _mS_cm2,
+        "E_L": (10.6 - 65) * mV,
+        "v_rest": -65 * mV,
+    },
+    gates={"n": ("n_inf", "tau_n"), "m": ("m_inf", "tau_m"), "h": ("h_inf", "tau_h")},
+    currents=("I_K", "I_Na", "I_L"),
+    v_init=-65 * mV,
+    protocol_amplitude=5 * _uA_cm2,
+    duration=200 * ms,
+    adds="the measured 1952 rate functions for n, m and h (K: n**4; Na: m**3 h; leak)",
+    description=(
+        "Full Hodgkin-Huxley: potassium with four activation gates n, sodium with three "
+        "fast activation gates m and one slow inactivation gate h, and a leak, with the "
+        "rate functions Hodgkin and Huxley fitted to the squid giant axon, written as "
+        "functions of the depolarisation v - v_rest. It fires a spike at the onset of a "
+        "+5 uA/cm^2 step, then a train, and a rebound spike when a -5 uA/cm^2 step ends "
+        "(anode break). Its limits are those of any conductance-based model: parameters "
+        "are hard to measure and the fit holds for the protocols it came from."
+    ),
+    source_symbols={"C_m": "C", "g_K": "g_k", "E_K": "E_k", "g_Na": "g_na", "E_Na": "E_na",
+                    "g_L": "g_leak", "E_L": "E_leak", "v_rest": "vr", "v_init": "vr"},
+)
+
+#: Every registered model by name, in the order of the construction.
+MODELS: dict[str, Model] = {}
+
+
+def register(model: Model) -> Model:
+    """Add a model to the registry (both its name and its source name must be new)."""
+    taken = {m.name for m in MODELS.values()} | {m.source_name for m in MODELS.values()}
+    for key in (model.name, model.source_name):
+        if key in taken:
+            raise ValueError(f"model name {key!r} is already registered")
+    MODELS[model.name] = model
+    return model
+
+
+for _model in (
+    PASSIVE_MEMBRANE,
+    TWO_CONDUCTANCES,
+    GATED_CONDUCTANCE,
+    TWO_GATED_CONDUCTANCES,
+    INACTIVATING_CONDUCTANCE,
+    INACTIVATING_AND_DELAYED_CONDUCTANCES,
+    HODGKIN_HUXLEY,
+):
+    register(_model)
+
+
+def list_models() -> list[Model]:
+    """All registered models, in order.
+
+    Examples
+    --------
+    >>> from hh_brian import list_models
+    >>> [m.source_name for m in list_models()][:3]
+    ['neuron_func_1', 'neuron_func_2', 'neuron_func_3']
+    """
+    return list(MODELS.values())
+
+
+def get_model(model) -> Model:
+    """Find a model by its name or its source name (a :class:`Model` is returned as it is).
+
+    Raises
+    ------
+    ValueError
+        If no model has that name; the message lists the valid names.
+    TypeError
+        If ``model`` is neither a string nor a :class:`Model`.
+
+    Examples
+    --------
+    >>> from hh_brian import get_model
+    >>> get_model("neuron_func_3").name
+    'gated_conductance'
+    >>> get_model("gated_conductance").source_name
+    'neuron_func_3'
+    """
+    if isinstance(model, Model):
+        return model
+    if not isinstance(model, str):
+        raise TypeError(f"model: expected a model name or a Model, got {model!r}")
+    for candidate in MODELS.values():
+        if model in (candidate.name, candidate.source_name):
+            return candidate
+    valid = ", ".join(f"{m.name} ({m.source_name})" for m in MODELS.values())
+    raise ValueError(f"model: unknown model {model!r}; valid names: {valid}")
