@@ -343,7 +343,7 @@ E_b : volt (constant)
 TWO_GATED_CONDUCTANCES = Model(
     name="two_gated_conductances",
     source_name="neuron_func_4",
-    title="Gated excitation and gated recovery",
+    title="Two gated conductances",
     equations="""
 dv/dt = (I_stim - I_a - I_b) / C_m : volt
 I_a = g_a * a * (v - E_a) : amp/meter**2
@@ -375,12 +375,13 @@ E_b : volt (constant)
     duration=200 * ms,
     adds="an excitatory reversal potential (E_a = 120 mV) and a second, gated conductance b",
     description=(
-        "The gated conductance a now reverses far above rest, so a depolarisation opens it "
-        "and it depolarises further: the rise looks like an action potential. A second "
-        "gated conductance b, reversing at -70 mV, can pull v back. But both gates are "
-        "simple first-order relaxations with time constants of several ms, so the fall "
-        "comes far too slowly: the membrane settles on a depolarised plateau instead of "
-        "firing brief spikes."
+        "The gated conductance a now reverses far above rest, so opening it depolarises, "
+        "and the second conductance b (reversing at -70 mV) is gated too; its gate closes "
+        "with depolarisation, which also depolarises. Both effects are regenerative, but "
+        "the gates relax with time constants of several ms (the bell peaks at 300/sigma = "
+        "5 and 6 ms) and g_a is small: the +30 uA/cm^2 step produces a slow creep from "
+        "about -52 mV to -42 mV, not a spike, and v falls back to rest near E_b only over "
+        "milliseconds once the step ends. Far too slow to be an action potential."
     ),
     source_symbols={"C_m": "C", "g_a": "g_a_max", "g_b": "g_b_max", "a": "g_a", "b": "g_b",
                     "v_init": "vr"},
@@ -422,12 +423,14 @@ E_b : volt (constant)
     duration=200 * ms,
     adds="the excitatory conductance splits into activation a_act**3 and inactivation a_inact",
     description=(
-        "The excitatory conductance is now transient: it opens through a steep activation "
-        "gate (cubed, as in HH's m**3) and closes through an inactivation gate, so it "
-        "switches itself off after opening and v falls back towards E_b. The source leaves "
-        "the second conductance ungated, so nothing opens extra repolarising current during "
-        "the spike: the fall relies on inactivation alone, the membrane settles after a few "
-        "spikes, and the shape is not quite an action potential yet."
+        "The excitatory conductance is now gated by a steep activation gate (cubed, as in "
+        "HH's m**3) and an inactivation gate, so it can open fast and switch itself off. "
+        "At the onset of the +30 uA/cm^2 step v shoots up to about +14 mV. But the "
+        "inactivation's steady state never falls below 1 - 1/1.1 = 0.09 and the activation "
+        "stays fully open above -45 mV, so a persistent inward current remains; the "
+        "ungated conductance (the source leaves it ungated) cannot pull v back, and the "
+        "membrane stays depolarised near 0 mV, even after the step ends: it is bistable, "
+        "not excitable. Something must add outward current when v is high."
     ),
     source_symbols={"C_m": "C", "g_a": "g_a_max", "g_b": "g_b_max", "a_act": "g_a_act",
                     "a_inact": "g_a_inact", "v_init": "vr"},
@@ -476,12 +479,13 @@ E_b : volt (constant)
     adds="the repolarising conductance gets its own delayed activation gate b**4",
     description=(
         "The repolarising conductance is now gated too (b**4, like HH's n**4): it opens "
-        "with a delay after the depolarisation and pulls v back to E_b, helped by the "
-        "inactivation of the transient conductance. This is the full structure of HH with "
-        "made-up gate functions: sigmoid steady states and bell-shaped time constants "
-        "picked by eye, not measured rates. The spikes look plausible but their shape, "
-        "threshold and rhythm are not those of an axon; the next step uses the measured "
-        "HH rate functions."
+        "with a delay after a depolarisation and, with inactivation, ends the upstroke. The "
+        "step's onset now gives a real-looking action potential overshooting to about "
+        "+64 mV and repolarising within a few ms. But the made-up gate functions leave the "
+        "same persistent inward current as before, so after that one spike v settles on a "
+        "plateau near -10 mV and stays there, through and after the step. The structure is "
+        "HH's; the gate functions, picked by eye, are not: the next step uses the rates "
+        "Hodgkin and Huxley measured."
     ),
     source_symbols={"C_m": "C", "g_a": "g_a_max", "g_b": "g_b_max", "a_act": "g_a_act",
                     "a_inact": "g_a_inact", "b": "g_b", "v_init": "vr"},
@@ -543,10 +547,13 @@ v_rest : volt (constant)
         "Full Hodgkin-Huxley: potassium with four activation gates n, sodium with three "
         "fast activation gates m and one slow inactivation gate h, and a leak, with the "
         "rate functions Hodgkin and Huxley fitted to the squid giant axon, written as "
-        "functions of the depolarisation v - v_rest. It fires a spike at the onset of a "
-        "+5 uA/cm^2 step, then a train, and a rebound spike when a -5 uA/cm^2 step ends "
-        "(anode break). Its limits are those of any conductance-based model: parameters "
-        "are hard to measure and the fit holds for the protocols it came from."
+        "functions of the depolarisation v - v_rest. It fires one spike at the onset of "
+        "the +5 uA/cm^2 step, then shows damped oscillations (5 uA/cm^2 is below its "
+        "threshold for repetitive firing), stays silent through the -5 uA/cm^2 step, and "
+        "fires a rebound spike when that step ends (anode break: hyperpolarisation had "
+        "removed Na inactivation and closed K channels). Its limits are those of any "
+        "conductance-based model: parameters are hard to measure, and the fit holds for "
+        "the squid axon and the protocols it came from."
     ),
     source_symbols={"C_m": "C", "g_K": "g_k", "E_K": "E_k", "g_Na": "g_na", "E_Na": "E_na",
                     "g_L": "g_leak", "E_L": "E_leak", "v_rest": "vr", "v_init": "vr"},

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from typing import Mapping
 
 import numpy as np
-from brian2 import Clock, Network, NeuronGroup, Quantity, StateMonitor, TimedArray, mV, ms
+from brian2 import Clock, Network, Quantity, StateMonitor, TimedArray, mV, ms
 from brian2.codegen.runtime.cython_rt import CythonCodeObject
 from brian2.codegen.runtime.numpy_rt import NumpyCodeObject
 from brian2.stateupdaters.base import StateUpdateMethod
 
 from . import stimuli as _stimuli
+from ._brian import assign, build_group, set_initial_state
 from .models import Model, get_model, validate_params
 from .traces import upward_crossings
 from .units import check_dimension, to_display
@@ -51,20 +52,12 @@ class RuntimeTarget:
         """Run ``spec`` and return the recorded arrays (t, then every recorded variable)."""
         clock = Clock(dt=spec.dt)
         stimulus_eqs, namespace, stim_values = _stimulus_equations(spec)
-        group = NeuronGroup(
-            spec.n_neurons,
-            spec.model.brian2_equations(stimulus_eqs),
-            method=spec.method,
-            clock=clock,
-            namespace=namespace,
-            codeobj_class=self.codeobj_class,
-        )
-        for name, value in {**spec.model.params, **stim_values}.items():
-            setattr(group, name, value)
-        group.v = spec.initial["v"]
-        for gate, (steady_state, _) in spec.model.gates.items():
-            # A gate not given explicitly starts at its steady state for the initial v.
-            setattr(group, gate, spec.initial.get(gate, steady_state))
+        group = build_group(spec.model, spec.n_neurons, self.codeobj_class,
+                            stimulus_eqs=stimulus_eqs, namespace=namespace, clock=clock,
+                            method=spec.method)
+        for name, value in stim_values.items():
+            assign(group, name, value)
+        set_initial_state(group, spec.model, spec.initial)
         monitor = StateMonitor(group, list(spec.record), record=True, clock=clock,
                                codeobj_class=self.codeobj_class)
         network = Network(group, monitor)
