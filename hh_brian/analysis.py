@@ -43,7 +43,7 @@ def evaluate(model, names, v, **values) -> dict[str, Quantity]:
     >>> from hh_brian.analysis import evaluate
     >>> out = evaluate("hodgkin_huxley", ["m_inf"], [-65, -40]*mV)
     >>> out["m_inf"].round(4)
-    array([0.0529, 0.3505])
+    array([0.0529, 0.5006])
     """
     model = get_model(model)
     if model.batch_size is not None:
@@ -87,8 +87,8 @@ def gate_curves(model, v) -> dict[str, dict[str, Quantity]]:
     >>> from brian2 import mV, ms
     >>> from hh_brian.analysis import gate_curves
     >>> curves = gate_curves("gated_conductance", [-10]*mV)
-    >>> curves["a"]["time_constant"]  # the bell's peak, 1 ms at -10 mV
-    array([ 1.]) * msecond
+    >>> curves["a"]["time_constant"] / ms  # the bell's peak, 1 ms at -10 mV
+    array([1.])
     """
     model: Model = get_model(model)
     names = [name for pair in model.gates.values() for name in pair]
