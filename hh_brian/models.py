@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 import numpy as np
-from brian2 import Equations, Quantity, cm, mS, ms, mV, uA, uF
+from brian2 import Equations, Quantity, cm, mm, mS, ms, mV, nA, second, uA, uF
 from brian2.units.fundamentalunits import get_dimensions
 
+from .stimuli import protocol, smoothed_noise
 from .units import check_dimension
 
 __all__ = ["Model", "MODELS", "get_model", "list_models"]
@@ -64,9 +65,9 @@ class Model:
         Names of the membrane-current subexpressions (amp/meter**2), in plotting order.
     v_init : Quantity
         Initial membrane potential. Every gate starts at its steady state for that potential.
-    protocol_amplitude : Quantity
+    protocol_amplitude : Quantity or None
         Amplitude A of the source's default protocol (+A during [T/5, 2T/5), −A during
-        [3T/5, 4T/5)).
+        [3T/5, 4T/5)); None when ``default_stimulus`` is given instead.
     duration : Quantity
         Duration T of the source's default run.
     adds : str
@@ -78,6 +79,8 @@ class Model:
     current_sign : int
         +1 if currents are written outward-positive (``C dv/dt = I_stim - sum``), −1 if
         inward-positive (``C dv/dt = I_stim + sum``), as some sources prefer.
+    default_stimulus : Stimulus, optional
+        The model's default input when it is not the protocol (e.g. a noise realisation).
 
     Examples
     --------
@@ -101,12 +104,13 @@ class Model:
     gates: Mapping[str, tuple[str, str]]
     currents: tuple[str, ...]
     v_init: Quantity
-    protocol_amplitude: Quantity
+    protocol_amplitude: Quantity | None
     duration: Quantity
     adds: str
     description: str
     source_symbols: Mapping[str, str] = field(default_factory=dict)
     current_sign: int = 1
+    default_stimulus: object = None
 
     def __post_init__(self):
         object.__setattr__(self, "params", _frozen(self.params))
@@ -119,6 +123,12 @@ class Model:
                 f"model {self.name!r}: parameters declared in the equations "
                 f"({sorted(declared)}) differ from those with defaults ({sorted(self.params)})"
             )
+
+    def default_current(self):
+        """The stimulus a run of this model gets when none is given."""
+        if self.default_stimulus is not None:
+            return self.default_stimulus
+        return protocol(self.protocol_amplitude)
 
     @property
     def state_variables(self) -> tuple[str, ...]:
@@ -559,6 +569,103 @@ v_rest : volt (constant)
                     "g_L": "g_leak", "E_L": "E_leak", "v_rest": "vr", "v_init": "vr"},
 )
 
+# The 2D reduction of HH analysed in the dV/dt notebook (Izhikevich 2007, sec. 5.2):
+# m is instantaneous (m = m_inf(v)) and h is tied to n (h = 0.89 - 1.1 n).
+_REDUCED_2D_EQUATIONS = """
+# Currents are inward-positive, as in the source: a positive current depolarises.
+dv/dt = (I_stim + I_K + I_Na + I_L) / C_m : volt
+I_K = -g_K * n**4 * (v - E_K) : amp/meter**2
+I_Na = -g_Na * m_inf**3 * h * (v - E_Na) : amp/meter**2
+I_L = -g_L * (v - E_L) : amp/meter**2
+# The reduction: sodium activation is instantaneous and inactivation follows n.
+h = 0.89 - 1.1 * n : 1
+dn/dt = (n_inf - n) / tau_n : 1
+# HH 1952 rates as functions of u = v - v_rest; v_rest = 0 mV evaluates them at v itself.
+u = v - v_rest : volt
+alpha_m = (1/ms) / exprel((25*mV - u) / (10*mV)) : Hz
+beta_m = (4/ms) * exp(-u / (18*mV)) : Hz
+m_inf = alpha_m / (alpha_m + beta_m) : 1
+alpha_n = (0.1/ms) / exprel((10*mV - u) / (10*mV)) : Hz
+beta_n = (0.125/ms) * exp(-u / (80*mV)) : Hz
+n_inf = alpha_n / (alpha_n + beta_n) : 1
+tau_n = 1 / (alpha_n + beta_n) : second
+C_m : farad/meter**2 (constant)
+g_K : siemens/meter**2 (constant)
+E_K : volt (constant)
+g_Na : siemens/meter**2 (constant)
+E_Na : volt (constant)
+g_L : siemens/meter**2 (constant)
+E_L : volt (constant)
+v_rest : volt (constant)
+"""
+
+_E_SHIFT = 65 * mV  # the source's E_shift: reversal potentials are HH's, moved down by it
+
+HH_2D_REDUCTION = Model(
+    name="hh_2d_reduction",
+    source_name="local_hh_dv_shape",
+    title="Hodgkin–Huxley reduced to 2D (the dV/dt notebook's convention)",
+    equations=_REDUCED_2D_EQUATIONS,
+    params={
+        "C_m": 1 * _uF_cm2,
+        "g_K": 36 * _mS_cm2,
+        "E_K": -12 * mV - _E_SHIFT,
+        "g_Na": 120 * _mS_cm2,
+        "E_Na": 120 * mV - _E_SHIFT,
+        # Kept from the source: g_L is 0.03, a tenth of HH's 0.3 mS/cm^2.
+        "g_L": 0.03 * _mS_cm2,
+        "E_L": 10.6 * mV - _E_SHIFT,
+        # Kept from the source: the rates are evaluated at v itself, without the 65 mV shift
+        # that the reversal potentials received.
+        "v_rest": 0 * mV,
+    },
+    gates={"n": ("n_inf", "tau_n")},
+    currents=("I_K", "I_Na", "I_L"),
+    v_init=-54.4 * mV,
+    protocol_amplitude=None,
+    duration=2 * second,
+    adds="HH reduced to (v, n): m = m_inf(v), h = 0.89 - 1.1 n",
+    description=(
+        "Hodgkin-Huxley reduced to two variables, as in the dV/dt notebook: sodium "
+        "activation is instantaneous (m = m_inf(v)) and inactivation follows potassium "
+        "activation (h = 0.89 - 1.1 n). The notebook's conventions are kept: currents are "
+        "inward-positive (I_K = -g_K n**4 (v - E_K)), the reversal potentials are HH's "
+        "moved down by E_shift = 65 mV (E_K = -77, E_Na = 55, E_L = -54.4 mV), but the rate "
+        "functions are evaluated at v without that shift (v_rest = 0 mV) and g_L is 0.03 "
+        "mS/cm^2. With n held at 0 and no input, dV/dt(v) has a stable node at -54.4 mV and "
+        "an unstable one at 2.0 mV; they meet in a fold as the input grows past about "
+        "17 nA/mm^2. Its default input is the notebook's noise: white noise of "
+        "1400 nA/mm^2, seed 1, smoothed by a Gaussian window of sigma = 6 ms, for 2 s."
+    ),
+    source_symbols={"C_m": "c", "v": "V"},
+    current_sign=-1,
+    default_stimulus=smoothed_noise(1400 * nA / mm**2, sigma=6 * ms, seed=1),
+)
+
+HH_2D_REDUCTION_MODEL7 = Model(
+    name="hh_2d_reduction_model7",
+    source_name="neuron_func_7_2d",
+    title="Hodgkin–Huxley reduced to 2D, consistent with model 7",
+    equations=_REDUCED_2D_EQUATIONS,
+    params={**HH_2D_REDUCTION.params, "g_L": 0.3 * _mS_cm2, "v_rest": -65 * mV},
+    gates={"n": ("n_inf", "tau_n")},
+    currents=("I_K", "I_Na", "I_L"),
+    v_init=-65 * mV,
+    protocol_amplitude=5 * _uA_cm2,
+    duration=200 * ms,
+    adds="the same reduction with model 7's conventions: rates at v + 65 mV, g_L 0.3 mS/cm^2",
+    description=(
+        "The same 2D reduction (m = m_inf(v), h = 0.89 - 1.1 n, inward-positive currents) "
+        "with the conventions of model 7 (neuron_func_7): the rates take the depolarisation "
+        "v - v_rest with v_rest = -65 mV and g_L is HH's 0.3 mS/cm^2, so its gates and "
+        "resting state match full HH. The notebook's version evaluates the rates 65 mV off "
+        "and uses a tenth of the leak, which moves its rest, threshold and fold; "
+        "hh_brian.analysis gives the numbers for both."
+    ),
+    source_symbols={"C_m": "c", "v": "V"},
+    current_sign=-1,
+)
+
 #: Every registered model by name, in the order of the construction.
 MODELS: dict[str, Model] = {}
 
@@ -581,6 +688,8 @@ for _model in (
     INACTIVATING_CONDUCTANCE,
     INACTIVATING_AND_DELAYED_CONDUCTANCES,
     HODGKIN_HUXLEY,
+    HH_2D_REDUCTION,
+    HH_2D_REDUCTION_MODEL7,
 ):
     register(_model)
 

@@ -5,14 +5,30 @@ label every axis with its unit and never call ``show()``.
 from __future__ import annotations
 
 import numpy as np
-from brian2 import mV, ms
+from brian2 import mm, mV, ms, nA
 
+from . import analysis
 from .analysis import gate_curves
+from .models import get_model
 from .units import CURRENT_DENSITY
 
-__all__ = ["plot_gate_curves", "plot_model_figure", "plot_result"]
+__all__ = [
+    "plot_dvdt",
+    "plot_dvdt_at_v_vs_gate",
+    "plot_dvdt_family",
+    "plot_dvdt_relative_change",
+    "plot_gate_curves",
+    "plot_izhikevich_comparison",
+    "plot_model_figure",
+    "plot_noise_run",
+    "plot_phase_plane",
+    "plot_result",
+]
 
 _CURRENT_LABEL = "µA/cm²"
+#: The 2D-reduction notebook's current unit (1 µA/cm² = 10 nA/mm²).
+NOTEBOOK_CURRENT = nA / mm**2
+_RATE = mV / ms
 
 
 def _pyplot():
@@ -134,3 +150,233 @@ def _tex(name: str) -> str:
     """'I_Na' -> 'I_{Na}', 'a_act' -> 'a_{act}' for mathtext labels."""
     head, _, rest = name.partition("_")
     return f"{head}_{{{rest}}}" if rest else head
+
+
+# --------------------------------------------------------------------------------------------
+# The 2D reduction and its dV/dt (the notebook's figures)
+
+
+def _axes(ax):
+    if ax is None:
+        _, ax = _pyplot().subplots(figsize=(6.4, 4.2))
+    return ax
+
+
+def _dvdt_axes(ax):
+    ax.axhline(0, color="k", lw=0.8)
+    ax.set_xlabel("$V$ (mV)")
+    ax.set_ylabel(r"$\dot V$ (mV/ms)")
+    return ax
+
+
+def plot_dvdt(model, v=None, current=0 * NOTEBOOK_CURRENT, *, ax=None, label=None,
+              mark_fixed_points=True, **held):
+    """dV/dt against V for one slice, with its fixed points marked.
+
+    Stable fixed points are filled circles, unstable ones open circles.
+
+    Parameters
+    ----------
+    model : Model or str
+    v : Quantity (voltage), optional
+        Default -100 mV to 5 mV, as in the notebook.
+    current : Quantity (current density)
+    ax : Axes, optional
+    label : str, optional
+    mark_fixed_points : bool
+    **held : float
+        Gates held fixed, e.g. ``n=0``.
+
+    Returns
+    -------
+    Axes
+    """
+    ax = _dvdt_axes(_axes(ax))
+    if v is None:
+        v = np.linspace(-100, 5, 1000) * mV
+    rate = analysis.dv_dt(model, v, current, **held)
+    (line,) = ax.plot(v / mV, rate / _RATE, label=label)
+    if mark_fixed_points:
+        lo, hi = np.min(v), np.max(v)
+        for point in analysis.fixed_points(model, current, v_range=(lo, hi), **held):
+            stable = point.stability == "stable"
+            ax.plot(float(point.v / mV), 0, "o", ms=8, zorder=3, mec=line.get_color(),
+                    mfc=line.get_color() if stable else "white")
+    return ax
+
+
+def plot_dvdt_family(model, *, currents=None, gate_values=None, gate="n", v=None, ax=None,
+                     **held):
+    """Several dV/dt curves: one per input current, or one per value of a held gate.
+
+    Examples: ``currents=[0, -10, 10, 20]*nA/mm**2`` (with ``n=0``), or
+    ``gate_values=[0, 0.1, 0.2, 0.3]`` (the notebook's two families).
+
+    Returns
+    -------
+    Axes
+    """
+    ax = _axes(ax)
+    if (currents is None) == (gate_values is None):
+        raise ValueError("currents, gate_values: give exactly one of them")
+    if currents is not None:
+        for current in currents:
+            label = f"$I = {float(current / NOTEBOOK_CURRENT):g}$ nA/mm²"
+            plot_dvdt(model, v, current, ax=ax, label=label, **held)
+    else:
+        for value in gate_values:
+            plot_dvdt(model, v, ax=ax, label=f"${gate} = {value:g}$", **{**held, gate: value})
+    ax.legend(fontsize="small")
+    return ax
+
+
+def plot_izhikevich_comparison(model, *, k=None, v=None, ax=None, adex=True, **held):
+    """The model's dV/dt beside Izhikevich's parabola (and the AdEx fit) with the same zeros.
+
+    Returns
+    -------
+    Axes
+    """
+    from brian2 import nS, pF
+
+    ax = _dvdt_axes(_axes(ax))
+    if v is None:
+        v = np.linspace(-100, 20, 1000) * mV
+    k = 0.7 * nS / mV if k is None else k
+    fit = analysis.izhikevich_fit(model, k=k, v_range=(np.min(v), np.max(v)), **held)
+    ax.plot(v / mV, fit.dv_dt(v) / _RATE, label=f"Izhikevich ($C$ = {float(fit.C / pF):.0f} pF)")
+    ax.plot(v / mV, analysis.dv_dt(model, v, **held) / _RATE, label="HH 2D")
+    if adex:
+        ad = analysis.adex_fit(model, **held)
+        ax.plot(v / mV, ad.dv_dt(v) / _RATE, "--", label="AdEx fit")
+    ax.set_xlim(float(np.min(v) / mV), float(np.max(v) / mV))
+    ax.set_ylim(-1.7, 4.9)
+    ax.legend(fontsize="small")
+    return ax
+
+
+def plot_dvdt_at_v_vs_gate(model, *, v=0 * mV, gate="n", step=0.001, ax=None):
+    """dV/dt at a fixed V against the held gate's value, on a symlog axis (linthresh 1e-6).
+
+    Returns
+    -------
+    Axes
+    """
+    import matplotlib.ticker
+
+    ax = _axes(ax)
+    values = np.linspace(0, 1, round(1 / step), endpoint=False)
+    rate = analysis.dv_dt(model, np.full(values.shape, float(v / mV)) * mV, **{gate: values})
+    ax.plot(values, rate / _RATE)
+    ax.set_yscale("symlog", linthresh=1e-6)
+    ax.set_xlabel(f"${gate}$")
+    ax.set_ylabel(rf"$\dot V$ at $V = {float(v / mV):g}$ mV (mV/ms)")
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
+    return ax
+
+
+def plot_dvdt_relative_change(model, *, v=0 * mV, gate="n", step=0.001, ax=None):
+    """Relative change of dV/dt at a fixed V per step of the held gate, Δ(dV/dt)/dV/dt.
+
+    Returns
+    -------
+    Axes
+    """
+    import matplotlib.ticker
+
+    ax = _axes(ax)
+    values = np.linspace(0, 1, round(1 / step), endpoint=False)
+    rate = np.asarray(analysis.dv_dt(model, np.full(values.shape, float(v / mV)) * mV,
+                                     **{gate: values}) / _RATE)
+    ax.plot(values[1:], np.diff(rate) / rate[1:])
+    ax.set_xlabel(f"${gate}$")
+    ax.set_ylabel(rf"$\Delta\dot V / \dot V$ at $V = {float(v / mV):g}$ mV"
+                  f"\n($\\Delta {gate} = {step:g}$)")
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(xmax=1, decimals=1))
+    return ax
+
+
+def plot_noise_run(result, axes=None):
+    """The notebook's four panels: V, n, the three membrane currents, the input (nA/mm²).
+
+    Returns
+    -------
+    array of Axes
+    """
+    if axes is None:
+        _, axes = _pyplot().subplots(4, 1, sharex=True, figsize=(10, 8))
+    t = np.asarray(result.t / ms)
+    gate = next(iter(result.model.gates))
+    axes[0].plot(t, result.v / mV, lw=0.8)
+    axes[0].set_ylabel("membrane voltage\n$V$ (mV)")
+    axes[1].plot(t, getattr(result, gate), lw=0.8)
+    axes[1].set_ylim(-0.01, 1)
+    axes[1].set_ylabel(f"slow gating\nvariable ${gate}$")
+    for name in result.model.currents:
+        axes[2].plot(t, getattr(result, name) / NOTEBOOK_CURRENT, lw=0.8,
+                     label=f"${_tex(name)}$")
+    axes[2].set_ylabel("membrane currents\n(nA/mm²)")
+    axes[2].legend(loc="upper right", fontsize="small")
+    axes[3].plot(t, result.I_stim / NOTEBOOK_CURRENT, lw=0.8, color="k")
+    axes[3].set_ylabel("input current\n$I$ (nA/mm²)")
+    axes[3].set_xlabel("time (ms)")
+    return np.asarray(axes)
+
+
+def plot_phase_plane(model, current=0 * NOTEBOOK_CURRENT, *, v=None, gate_values=None,
+                     trajectory=None, ax=None, gate=None):
+    """Phase plane of (V, gate): nullclines, vector field, fixed points, optional trajectory.
+
+    Parameters
+    ----------
+    model : Model or str
+    current : Quantity (current density)
+    v : Quantity (voltage), optional
+        Default -90 mV to 60 mV.
+    gate_values : array, optional
+        Default 0 to 1.
+    trajectory : SimulationResult, optional
+        A run of the same model, drawn as its (V, gate) path.
+    ax : Axes, optional
+    gate : str, optional
+        Default: the model's first gate.
+
+    Returns
+    -------
+    Axes
+    """
+    ax = _axes(ax)
+    model = get_model(model)
+    gate = gate or next(iter(model.gates))
+    if v is None:
+        v = np.linspace(-90, 60, 600) * mV
+    if gate_values is None:
+        gate_values = np.linspace(0, 1, 400)
+    if trajectory is not None:
+        ax.plot(trajectory.v / mV, getattr(trajectory, gate), color="0.6", lw=0.5,
+                label="trajectory", zorder=1)
+    coarse_v = np.linspace(float(np.min(v) / mV), float(np.max(v) / mV), 25) * mV
+    coarse_g = np.linspace(float(np.min(gate_values)), float(np.max(gate_values)), 21)
+    field = analysis.vector_field(model, coarse_v, coarse_g, current, gate=gate)
+    # Arrows show direction only: speeds differ by orders of magnitude across the plane.
+    dv = np.asarray(field["dv_dt"] / _RATE) / float(np.ptp(np.asarray(coarse_v / mV)))
+    dg = np.asarray(field["dgate_dt"] * ms) / float(np.ptp(coarse_g))
+    norm = np.hypot(dv, dg)
+    norm[norm == 0] = 1
+    ax.quiver(np.asarray(field["v"] / mV), field["gate"], dv / norm, dg / norm,
+              color="0.75", angles="xy", pivot="mid", width=0.002, zorder=0)
+    lines = analysis.nullclines(model, v, current, gate=gate,
+                                gate_range=(float(np.min(gate_values)),
+                                            float(np.max(gate_values))))
+    ax.plot(lines["v"] / mV, lines["gate_nullcline"], color="C1", label=f"${gate}$-nullcline")
+    ax.plot(lines["v"] / mV, lines["v_nullcline"], color="C0", label="$V$-nullcline")
+    for state in analysis.steady_states(model, current, v_range=(np.min(v), np.max(v))):
+        filled = state.kind.startswith("stable")
+        ax.plot(float(state.v / mV), state.state[gate], "o", ms=8, color="k",
+                mfc="k" if filled else "white", zorder=3, label=state.kind)
+    ax.set_xlabel("$V$ (mV)")
+    ax.set_ylabel(f"${gate}$")
+    ax.set_ylim(float(np.min(gate_values)), float(np.max(gate_values)))
+    ax.legend(fontsize="small", loc="upper left")
+    return ax

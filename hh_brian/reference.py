@@ -5,7 +5,9 @@ each model's right-hand side is transcribed here from the source chapter directl
 source's units (v in mV, t in ms, C in µF/cm², g in mS/cm², I in µA/cm²), and vectorised
 over a batch of neurons. The tests run every Brian2 model against it.
 
-Models are found by the source's function name (``"neuron_func_1"`` … ``"neuron_func_7"``).
+Models are found by the source's function name (``"neuron_func_1"`` … ``"neuron_func_7"``),
+and the 2D reduction by ``"local_hh_dv_shape"`` (the dV/dt notebook's conventions) and
+``"neuron_func_7_2d"`` (the variant consistent with neuron_func_7).
 Parameter names are the package's (``g_Na``, ``E_K``, ``C_m``…), given as plain floats or
 arrays in the units above.
 
@@ -25,7 +27,7 @@ import numpy as np
 
 from .traces import upward_crossings
 
-__all__ = ["MODELS", "integrate", "source_protocol", "spike_times"]
+__all__ = ["MODELS", "integrate", "smoothed_noise", "source_protocol", "spike_times"]
 
 
 def exprel(x):
@@ -206,9 +208,73 @@ class _Func7(_Model):
                 for g, (a, b) in self.rates(s["v"] - p["v_rest"]).items()}
 
 
+class _Reduced2D(_Model):
+    """The dV/dt notebook's 2D HH: m = m_inf(V), h = 0.89 - 1.1 n, inward-positive currents.
+
+    The notebook evaluates the rates at V itself (``shift`` 0); the variant consistent with
+    neuron_func_7 evaluates them at V + 65 mV and uses HH's g_L of 0.3.
+    """
+
+    gates = ("n",)
+
+    def __init__(self, shift, g_leak, v_init, duration, amplitude):
+        E_shift = 65.0
+        self.defaults = {"C_m": 1.0, "g_K": 36.0, "E_K": -12 - E_shift, "g_Na": 120.0,
+                         "E_Na": 120 - E_shift, "g_L": g_leak, "E_L": 10.6 - E_shift,
+                         "v_rest": shift}
+        self.v_init = v_init
+        self.duration = duration
+        self.amplitude = amplitude  # None: the notebook's noise is the default input
+
+    @staticmethod
+    def _m_inf(u):
+        alpha = 1.0 / exprel((25.0 - u) / 10.0)  # 0.1 (25 - V) / (exp((25 - V)/10) - 1)
+        beta = 4.0 * np.exp(-u / 18.0)
+        return alpha / (alpha + beta)
+
+    @staticmethod
+    def _n_rates(u):
+        return 0.1 / exprel((10.0 - u) / 10.0), 0.125 * np.exp(-u / 80.0)
+
+    def steady_state(self, v, p):
+        a, b = self._n_rates(v - p["v_rest"])
+        return {"n": a / (a + b)}
+
+    def currents(self, s, p):
+        v, n = s["v"], s["n"]
+        h = 0.89 - 1.1 * n
+        return {"I_K": -p["g_K"] * n**4 * (v - p["E_K"]),
+                "I_Na": -p["g_Na"] * self._m_inf(v - p["v_rest"]) ** 3 * h * (v - p["E_Na"]),
+                "I_L": -p["g_L"] * (v - p["E_L"])}
+
+    def derivatives(self, s, I, p):
+        a, b = self._n_rates(s["v"] - p["v_rest"])
+        dvdt = (I + sum(self.currents(s, p).values())) / p["C_m"]
+        return {"v": dvdt, "n": (a / (a + b) - s["n"]) / (1 / (a + b))}
+
+
 #: The source models by source name.
 MODELS = {f"neuron_func_{k}": cls() for k, cls in
           enumerate((_Func1, _Func2, _Func3, _Func4, _Func5, _Func6, _Func7), start=1)}
+MODELS["local_hh_dv_shape"] = _Reduced2D(shift=0.0, g_leak=0.03, v_init=-54.4,
+                                          duration=2000.0, amplitude=None)
+MODELS["neuron_func_7_2d"] = _Reduced2D(shift=-65.0, g_leak=0.3, v_init=-65.0,
+                                         duration=200.0, amplitude=5.0)
+
+
+def smoothed_noise(n_steps: int, dt: float = 0.01, amplitude: float = 140.0, sigma: float = 6.0,
+                   seed: int = 1) -> np.ndarray:
+    """The dV/dt notebook's input, in µA/cm² (1400 nA/mm² = 140 µA/cm²).
+
+    ``randn`` after ``np.random.seed(seed)``, scaled, then convolved ("same") with a Gaussian
+    window of standard deviation ``sigma`` ms and ``round(8 sigma/dt)`` samples, divided by
+    that number of samples.
+    """
+    from scipy.signal.windows import gaussian
+
+    white = np.random.RandomState(seed).randn(n_steps) * amplitude
+    M = round(2 * 4 * sigma / dt)
+    return np.convolve(white, gaussian(M, std=sigma / dt) / M, "same")
 
 
 def source_protocol(n_steps: int, amplitude: float) -> np.ndarray:
@@ -259,7 +325,10 @@ def integrate(model: str, duration: float | None = None, current=None, *, dt: fl
     p = {k: np.asarray(v, dtype=float) for k, v in p.items()}
 
     if current is None:
-        current = source_protocol(n_steps, spec.amplitude)
+        if spec.amplitude is None:
+            current = smoothed_noise(n_steps, dt)
+        else:
+            current = source_protocol(n_steps, spec.amplitude)
     I = np.asarray(current, dtype=float)
     if I.ndim == 0:
         I = np.full(n_steps, float(I))

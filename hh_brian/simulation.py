@@ -219,7 +219,8 @@ def simulate(model, duration=None, current=None, *, dt=0.01 * ms, method="euler"
         The injected current. A scalar is a constant current; an array is sampled, one
         sample per step (shape ``(n_steps,)``, or ``(N, n_steps)`` for a batch); a stimulus
         from :mod:`hh_brian.stimuli` is used as it is. Default: the source protocol, +A
-        during [T/5, 2T/5) and −A during [3T/5, 4T/5) with the model's A.
+        during [T/5, 2T/5) and −A during [3T/5, 4T/5) with the model's A, or the model's
+        own default stimulus (the 2D reduction's noise).
     dt : Quantity (time), default 0.01 ms
         Integration step.
     method : str, default "euler"
@@ -268,7 +269,7 @@ def simulate(model, duration=None, current=None, *, dt=0.01 * ms, method="euler"
     if not isinstance(method, str) or method not in StateUpdateMethod.stateupdaters:
         raise ValueError(f"method: unknown integration method {method!r}; valid methods: "
                          f"{', '.join(sorted(StateUpdateMethod.stateupdaters))}")
-    stimulus = _stimuli.as_stimulus(current, default=_stimuli.protocol(model.protocol_amplitude))
+    stimulus = _stimuli.as_stimulus(current, default=model.default_current())
     initial = _check_initial(model, initial)
     n_neurons = _batch_size(model, stimulus, initial)
     initial = {"v": model.v_init, **initial}

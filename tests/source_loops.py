@@ -182,4 +182,68 @@ def neuron_func_7():
     return {"t": t, "v": v, "n": n, "m": m, "h": h}
 
 
+def local_hh_dv_shape():
+    """The dV/dt notebook's noise-driven 2D simulation (its 'ODE integration' cell).
+
+    Unitless: V in mV, t in ms, I first in the notebook's nA/mm^2, then divided by 10 to
+    give uA/cm^2, so that with c = 1 uF/cm^2 and g in mS/cm^2, dV/dt is in mV/ms.
+    """
+    from scipy.signal.windows import gaussian
+
+    def alpha_m(V):
+        return 0.1 * (25 - V) / (np.exp((25 - V) / 10) - 1)
+
+    def beta_m(V):
+        return 4 * np.exp(-V / 18)
+
+    def m_inf(V):
+        return alpha_m(V) / (alpha_m(V) + beta_m(V))
+
+    def alpha_n(V):
+        return 0.01 * (10 - V) / (np.exp((10 - V) / 10) - 1)
+
+    def beta_n(V):
+        return 0.125 * np.exp(-V / 80)
+
+    def n_inf(V):
+        return alpha_n(V) / (alpha_n(V) + beta_n(V))
+
+    def tau_n(V):
+        return 1 / (alpha_n(V) + beta_n(V))
+
+    E_shift = 65
+    c, g_K, g_Na, g_L = 1.0, 36.0, 120.0, 0.03
+    E_K, E_Na, E_L = -12 - E_shift, 120 - E_shift, 10.6 - E_shift
+
+    def dV_dt(V, n, I):
+        h = 0.89 - 1.1 * n
+        I_K = -g_K * n**4 * (V - E_K)
+        I_Na = -g_Na * m_inf(V) ** 3 * h * (V - E_Na)
+        I_L = -g_L * (V - E_L)
+        return (I + I_K + I_Na + I_L) / c
+
+    def dn_dt(V, n):
+        return (n_inf(V) - n) / tau_n(V)
+
+    dt = 0.01
+    N = round(2000 / dt)
+    state = np.random.get_state()
+    try:
+        np.random.seed(1)
+        I = np.random.randn(N) * 1400
+    finally:
+        np.random.set_state(state)
+    sigma = 6
+    M = round(2 * 4 * sigma / dt)
+    I = np.convolve(I, gaussian(M, std=sigma / dt) / M, "same")
+    I = I / 10  # nA/mm^2 -> uA/cm^2
+    V = np.ones(N) * -54.4
+    n = n_inf(V)
+    for i in range(N - 1):
+        V[i + 1] = V[i] + dV_dt(V[i], n[i], I[i]) * dt
+        n[i + 1] = n[i] + dn_dt(V[i], n[i]) * dt
+    return {"t": np.arange(N) * dt, "v": V, "n": n}
+
+
 SOURCE_LOOPS = {f"neuron_func_{k}": globals()[f"neuron_func_{k}"] for k in range(1, 8)}
+SOURCE_LOOPS["local_hh_dv_shape"] = local_hh_dv_shape

