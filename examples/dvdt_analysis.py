@@ -24,11 +24,9 @@ import pathlib
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
 from brian2 import cm, mm, mS, ms, mV, nA, nS, pF, uA  # noqa: E402
 
-from hh_brian import analysis, plotting  # noqa: E402
+from hh_brian import analysis, gallery  # noqa: E402
 
 NOTEBOOK = "hh_2d_reduction"
 NA_MM2 = nA / mm**2
@@ -64,33 +62,7 @@ def main(argv=None):
     n_rest = float(analysis.evaluate("hh_2d_reduction_model7", ["n_inf"], -65 * mV)["n_inf"])
     report("hh_2d_reduction_model7", n=n_rest)
 
-    figures = {
-        "dvdt_fixed_points": lambda ax: plotting.plot_dvdt(NOTEBOOK, ax=ax, n=0),
-        "dvdt_vs_izhikevich": lambda ax: plotting.plot_izhikevich_comparison(NOTEBOOK, ax=ax,
-                                                                             n=0),
-        "dvdt_input_current": lambda ax: plotting.plot_dvdt_family(
-            NOTEBOOK, currents=[0, -10, 10, 20] * NA_MM2, v=np.linspace(-83, 10, 1000) * mV,
-            ax=ax, n=0),
-        "dvdt_slow_gate": lambda ax: plotting.plot_dvdt_family(
-            NOTEBOOK, gate_values=[0, 0.1, 0.2, 0.3], v=np.linspace(-100, 10, 1000) * mV, ax=ax),
-        "dvdt_at_0mV_vs_n": lambda ax: plotting.plot_dvdt_at_v_vs_gate(NOTEBOOK, ax=ax),
-        "dvdt_relative_change_vs_n": lambda ax: plotting.plot_dvdt_relative_change(NOTEBOOK,
-                                                                                   ax=ax),
-        "phase_plane": lambda ax: plotting.plot_phase_plane(NOTEBOOK, ax=ax),
-    }
-    # The notebook's axis limits, where it set them.
-    limits = {"dvdt_input_current": ((-83, 10), (-2.8, 3.1)), "dvdt_slow_gate": ((-100, 10), None)}
-    for name, draw in figures.items():
-        fig, ax = plt.subplots(figsize=(6.4, 4.2))
-        draw(ax)
-        xlim, ylim = limits.get(name, (None, None))
-        if xlim:
-            ax.set_xlim(*xlim)
-        if ylim:
-            ax.set_ylim(*ylim)
-        path = out / f"{name}.png"
-        fig.savefig(path, dpi=110, bbox_inches="tight")
-        plt.close(fig)
+    for path in gallery.write_reduction_figures(out):
         print("figure written to", path)
 
 

@@ -1,9 +1,10 @@
-"""Every model of the construction, run with its source protocol, one figure each.
+"""Every model, run with its source's default input, one figure each.
 
-For each of the seven steps (``neuron_func_1`` … ``neuron_func_7``) this script simulates the
-model with the source's default protocol and writes the source's figure: gate steady states
-and time constants against v, the injected current, the membrane currents, v, and the gates
-over time.
+For each of the seven steps (``neuron_func_1`` … ``neuron_func_7``) and the two 2D
+reductions, this script simulates the model with its default input (the chapter's ±A
+protocol, or the notebook's noise) and writes the chapter's figure: gate steady states and
+time constants against v, the injected current, the membrane currents, v, and the gates over
+time. It prints each model's number of spikes (upward crossings of 0 mV).
 
 Usage::
 
@@ -13,15 +14,13 @@ The PNG files go to OUTPUT_DIR (default ``figures/``), named after each model.
 """
 
 import argparse
-import pathlib
 
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
 
 import hh_brian  # noqa: E402
-from hh_brian.plotting import plot_model_figure  # noqa: E402
+from hh_brian import gallery  # noqa: E402
 
 
 def main(argv=None):
@@ -29,16 +28,9 @@ def main(argv=None):
     parser.add_argument("out", nargs="?", default="figures", help="output folder")
     parser.add_argument("--target", default="cython", choices=sorted(hh_brian.TARGETS))
     args = parser.parse_args(argv)
-    out = pathlib.Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    for k, model in enumerate(hh_brian.list_models(), start=1):
-        result = hh_brian.simulate(model, target=args.target)
-        fig = plot_model_figure(result)
-        path = out / f"model_{k}_{model.name}.png"
-        fig.savefig(path, dpi=110, bbox_inches="tight")
-        plt.close(fig)
-        spikes = result.spike_times()
-        print(f"{model.source_name:14s} {model.name:38s} {len(spikes):3d} spikes -> {path}")
+    for model, path in zip(hh_brian.list_models(),
+                           gallery.write_model_figures(args.out, target=args.target)):
+        print(f"{model.source_name:18s} {model.name:38s} -> {path}")
 
 
 if __name__ == "__main__":

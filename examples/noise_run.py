@@ -18,12 +18,10 @@ import pathlib
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from brian2 import mm, ms, mV, nA  # noqa: E402
+from brian2 import mm, ms, nA  # noqa: E402
 
-import hh_brian  # noqa: E402
-from hh_brian import plotting, reference, stimuli  # noqa: E402
+from hh_brian import gallery, reference, stimuli  # noqa: E402
 
 
 def main(argv=None):
@@ -38,26 +36,15 @@ def main(argv=None):
 
     noise = stimuli.smoothed_noise(args.amplitude * nA / mm**2, sigma=args.sigma_ms * ms,
                                    seed=args.seed)
-    result = hh_brian.simulate("hh_2d_reduction", current=noise)
+    paths, result = gallery.write_noise_run_figures(out, current=noise)
     arrays, _ = result.to_arrays()
+    # The independent witness, fed the very same input samples.
     ref = reference.integrate("local_hh_dv_shape", current=arrays["I_stim"])
     print(f"max |V - reference| = {np.max(np.abs(arrays['v'] - ref['v'][0])):.3g} mV")
     print(f"V between {arrays['v'].min():.2f} and {arrays['v'].max():.2f} mV; "
           f"{len(result.spike_times())} upward crossings of 0 mV")
-
-    axes = plotting.plot_noise_run(result)
-    path = out / "noise_run.png"
-    axes[0].figure.savefig(path, dpi=110, bbox_inches="tight")
-    plt.close("all")
-    print("figure written to", path)
-
-    fig, ax = plt.subplots(figsize=(6.4, 4.2))
-    plotting.plot_phase_plane("hh_2d_reduction", trajectory=result, ax=ax,
-                              v=np.linspace(-90, 60, 600) * mV)
-    path = out / "noise_run_phase_plane.png"
-    fig.savefig(path, dpi=110, bbox_inches="tight")
-    plt.close(fig)
-    print("figure written to", path)
+    for path in paths:
+        print("figure written to", path)
 
 
 if __name__ == "__main__":

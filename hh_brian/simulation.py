@@ -8,12 +8,13 @@ error that lists the valid ones.
 
 from __future__ import annotations
 
+import sys
 import warnings
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Callable, Mapping
 
 import numpy as np
-from brian2 import Clock, Network, Quantity, StateMonitor, TimedArray, mV, ms
+from brian2 import Clock, Network, Quantity, StateMonitor, TimedArray, mV, ms, second
 from brian2.codegen.runtime.cython_rt import CythonCodeObject
 from brian2.codegen.runtime.numpy_rt import NumpyCodeObject
 from brian2.stateupdaters.base import StateUpdateMethod
@@ -24,7 +25,7 @@ from .models import Model, get_model, validate_params
 from .traces import upward_crossings
 from .units import check_dimension, to_display
 
-__all__ = ["simulate", "SimulationResult", "TARGETS"]
+__all__ = ["ProgressBar", "simulate", "SimulationResult", "TARGETS"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,46 @@ class RunSpec:
     stimulus: _stimuli.Stimulus
     initial: Mapping[str, Quantity]
     record: tuple[str, ...]
+    progress: Callable | None = None
+
+
+class ProgressBar:
+    """A text progress bar for runs that take longer than ``delay`` seconds of wall time.
+
+    It is a Brian2 report callback: Brian2 calls it with the elapsed wall time, the fraction
+    completed, the start time and the duration. Runs that finish within ``delay`` print
+    nothing.
+
+    Examples
+    --------
+    >>> import io
+    >>> from brian2 import second, ms
+    >>> stream = io.StringIO()
+    >>> bar = ProgressBar(stream, delay=0)
+    >>> bar(3*second, 0.5, 0*ms, 200*ms)
+    >>> stream.getvalue().strip()
+    '[###############...............]  50% of 200 ms, 3.0 s elapsed, ~3.0 s left'
+    """
+
+    def __init__(self, stream=None, delay: float = 2.0, width: int = 30):
+        self.stream = stream if stream is not None else sys.stderr
+        self.delay = delay
+        self.width = width
+        self._shown = False
+
+    def __call__(self, elapsed, completed, start, duration):
+        seconds = float(elapsed / second)
+        if not self._shown and (seconds < self.delay or completed >= 1):
+            return
+        self._shown = True
+        filled = int(round(self.width * completed))
+        left = seconds * (1 - completed) / completed if completed > 0 else float("nan")
+        bar = "#" * filled + "." * (self.width - filled)
+        self.stream.write(f"\r[{bar}] {100 * completed:3.0f}% of {float(duration / ms):g} ms, "
+                          f"{seconds:.1f} s elapsed, ~{left:.1f} s left")
+        if completed >= 1:
+            self.stream.write("\n")
+        self.stream.flush()
 
 
 class RuntimeTarget:
@@ -61,7 +102,8 @@ class RuntimeTarget:
         monitor = StateMonitor(group, list(spec.record), record=True, clock=clock,
                                codeobj_class=self.codeobj_class)
         network = Network(group, monitor)
-        network.run(spec.n_steps * spec.dt, namespace={}, report=None)
+        network.run(spec.n_steps * spec.dt, namespace={}, report=spec.progress,
+                    report_period=0.5 * second)
         if len(monitor.t) != spec.n_steps:  # pragma: no cover - guards Brian2's step rounding
             raise RuntimeError(f"expected {spec.n_steps} samples, Brian2 recorded {len(monitor.t)}")
         recorded = {"t": monitor.t[:]}
@@ -205,7 +247,7 @@ class SimulationResult:
 
 
 def simulate(model, duration=None, current=None, *, dt=0.01 * ms, method="euler",
-             target="cython", params=None, initial=None) -> SimulationResult:
+             target="cython", params=None, initial=None, progress=False) -> SimulationResult:
     """Simulate a model with Brian2 code generation.
 
     Parameters
@@ -233,6 +275,10 @@ def simulate(model, duration=None, current=None, *, dt=0.01 * ms, method="euler"
     initial : mapping of str to Quantity, optional
         Initial values of state variables (scalar or per neuron). ``v`` defaults to the
         model's ``v_init``; a gate not given starts at its steady state for the initial v.
+    progress : bool or callable, default False
+        True shows a progress bar on standard error for runs longer than 2 s of wall time;
+        a callable is used as Brian2's report callback
+        ``f(elapsed, fraction_completed, start, duration)``.
 
     Returns
     -------
@@ -274,7 +320,14 @@ def simulate(model, duration=None, current=None, *, dt=0.01 * ms, method="euler"
     n_neurons = _batch_size(model, stimulus, initial)
     initial = {"v": model.v_init, **initial}
     record = model.state_variables + tuple(model.currents) + ("I_stim",)
-    spec = RunSpec(model, n_neurons or 1, n_steps, dt, method, stimulus, initial, record)
+    if progress is True:
+        progress = ProgressBar()
+    elif progress is False or progress is None:
+        progress = None
+    elif not callable(progress):
+        raise TypeError(f"progress: expected True, False or a callable, got {progress!r}")
+    spec = RunSpec(model, n_neurons or 1, n_steps, dt, method, stimulus, initial, record,
+                   progress)
     recorded = TARGETS[target].run(spec)
 
     t = recorded.pop("t")

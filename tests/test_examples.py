@@ -8,12 +8,24 @@ import sys
 import matplotlib.image
 import pytest
 
-EXAMPLES = sorted((pathlib.Path(__file__).parent.parent / "examples").glob("*.py"))
+EXAMPLES = sorted(p for p in (pathlib.Path(__file__).parent.parent / "examples").glob("*.py")
+                  if not p.name.startswith("_"))
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-def test_there_are_examples():
-    assert len(EXAMPLES) >= 2
+def test_there_is_an_example_per_topic():
+    names = {p.stem for p in EXAMPLES}
+    assert {f"step_{k}" for k in range(1, 8)} <= {n[:6] for n in names}
+    assert {"dvdt_analysis", "noise_run", "parameter_override", "batch"} <= names
+
+
+def test_every_example_says_what_it_shows():
+    import ast
+
+    for script in EXAMPLES:
+        tree = ast.parse(script.read_text())
+        assert len(ast.get_docstring(tree) or "") > 80, script.name
+        assert 'if __name__ == "__main__":' in script.read_text(), script.name
 
 
 @pytest.mark.parametrize("script", EXAMPLES, ids=lambda p: p.stem)

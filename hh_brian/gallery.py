@@ -1,0 +1,202 @@
+"""Every figure of both source documents, written to a folder.
+
+* :func:`write_model_figures`: one figure per model, as in the construction chapter (gate
+  curves, input, membrane currents, v, gates over time) from its default run.
+* :func:`write_reduction_figures`: the dV/dt notebook's figures of the 2D reduction, and the
+  phase plane.
+* :func:`write_noise_run_figures`: the notebook's noise-driven run and its trajectory.
+* :func:`write_all_figures`: all of the above (what ``hh-brian figures`` does).
+
+Each function returns the paths it wrote. Figures are closed after saving.
+"""
+
+from __future__ import annotations
+
+import pathlib
+
+import numpy as np
+from brian2 import mm, mV, nA
+
+from . import plotting
+from .models import get_model, list_models
+from .simulation import simulate
+
+__all__ = ["REDUCTION_FIGURES", "write_all_figures", "write_model_figures",
+           "write_noise_run_figures", "write_reduction_figures"]
+
+_NA_MM2 = nA / mm**2
+_NOTEBOOK = "hh_2d_reduction"
+
+
+def _save(fig, directory: pathlib.Path, name: str, dpi: int = 110) -> pathlib.Path:
+    import matplotlib.pyplot as plt
+
+    path = directory / f"{name}.png"
+    fig.savefig(path, dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    return path
+
+
+def _folder(directory) -> pathlib.Path:
+    directory = pathlib.Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def model_figure_name(model) -> str:
+    """File stem of a model's figure, e.g. ``"model_7_hodgkin_huxley"``.
+
+    Examples
+    --------
+    >>> model_figure_name("neuron_func_7")
+    'model_7_hodgkin_huxley'
+    """
+    model = get_model(model)
+    position = [m.name for m in list_models()].index(model.name) + 1
+    return f"model_{position}_{model.name}"
+
+
+def write_model_figures(directory, *, models=None, target="cython", progress=False):
+    """Run each model with its default input and write its figure.
+
+    Parameters
+    ----------
+    directory : path
+    models : sequence of Model or str, optional
+        Default: every registered model.
+    target : str
+        Code-generation target for the runs.
+    progress : bool
+        Show a progress bar for long runs.
+
+    Returns
+    -------
+    list of Path
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     paths = write_model_figures(folder, models=["passive_membrane"], target="numpy")
+    ...     [p.name for p in paths]
+    ['model_1_passive_membrane.png']
+    """
+    directory = _folder(directory)
+    paths = []
+    for model in (list_models() if models is None else [get_model(m) for m in models]):
+        result = simulate(model, target=target, progress=progress)
+        fig = plotting.plot_model_figure(result)
+        paths.append(_save(fig, directory, model_figure_name(model)))
+    return paths
+
+
+def _dvdt_fixed_points(ax):
+    return plotting.plot_dvdt(_NOTEBOOK, ax=ax, n=0)
+
+
+def _dvdt_vs_izhikevich(ax):
+    return plotting.plot_izhikevich_comparison(_NOTEBOOK, ax=ax, n=0)
+
+
+def _dvdt_input_current(ax):
+    plotting.plot_dvdt_family(_NOTEBOOK, currents=[0, -10, 10, 20] * _NA_MM2,
+                              v=np.linspace(-83, 10, 1000) * mV, ax=ax, n=0)
+    ax.set_xlim(-83, 10)
+    ax.set_ylim(-2.8, 3.1)  # the notebook's limits
+    return ax
+
+
+def _dvdt_slow_gate(ax):
+    plotting.plot_dvdt_family(_NOTEBOOK, gate_values=[0, 0.1, 0.2, 0.3],
+                              v=np.linspace(-100, 10, 1000) * mV, ax=ax)
+    ax.set_xlim(-100, 10)
+    return ax
+
+
+def _dvdt_at_0mV_vs_n(ax):
+    return plotting.plot_dvdt_at_v_vs_gate(_NOTEBOOK, ax=ax)
+
+
+def _dvdt_relative_change_vs_n(ax):
+    return plotting.plot_dvdt_relative_change(_NOTEBOOK, ax=ax)
+
+
+def _phase_plane(ax):
+    return plotting.plot_phase_plane(_NOTEBOOK, ax=ax)
+
+
+#: The notebook's figures of the reduction, by file stem, each drawn into a given Axes.
+REDUCTION_FIGURES = {
+    "dvdt_fixed_points": _dvdt_fixed_points,
+    "dvdt_vs_izhikevich": _dvdt_vs_izhikevich,
+    "dvdt_input_current": _dvdt_input_current,
+    "dvdt_slow_gate": _dvdt_slow_gate,
+    "dvdt_at_0mV_vs_n": _dvdt_at_0mV_vs_n,
+    "dvdt_relative_change_vs_n": _dvdt_relative_change_vs_n,
+    "phase_plane": _phase_plane,
+}
+
+
+def write_reduction_figures(directory):
+    """The dV/dt notebook's figures of the 2D reduction, and its phase plane.
+
+    Returns
+    -------
+    list of Path
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     len(write_reduction_figures(folder))
+    7
+    """
+    import matplotlib.pyplot as plt
+
+    directory = _folder(directory)
+    paths = []
+    for name, draw in REDUCTION_FIGURES.items():
+        fig, ax = plt.subplots(figsize=(6.4, 4.2))
+        draw(ax)
+        paths.append(_save(fig, directory, name))
+    return paths
+
+
+def write_noise_run_figures(directory, *, target="cython", current=None, progress=False):
+    """The notebook's noise-driven run of the 2D reduction: four panels and phase plane.
+
+    Parameters
+    ----------
+    directory : path
+    target : str
+    current : Stimulus, optional
+        Default: the notebook's noise (seed 1, 1400 nA/mm², σ = 6 ms) for 2 s.
+    progress : bool
+
+    Returns
+    -------
+    (list of Path, SimulationResult)
+    """
+    import matplotlib.pyplot as plt
+
+    directory = _folder(directory)
+    result = simulate(_NOTEBOOK, current=current, target=target, progress=progress)
+    axes = plotting.plot_noise_run(result)
+    paths = [_save(axes[0].figure, directory, "noise_run")]
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    plotting.plot_phase_plane(_NOTEBOOK, trajectory=result, ax=ax)
+    paths.append(_save(fig, directory, "noise_run_phase_plane"))
+    return paths, result
+
+
+def write_all_figures(directory, *, target="cython", progress=False):
+    """Every figure of both sources: the models, the reduction's dV/dt, the noise run.
+
+    Returns
+    -------
+    list of Path
+    """
+    paths = write_model_figures(directory, target=target, progress=progress)
+    paths += write_reduction_figures(directory)
+    paths += write_noise_run_figures(directory, target=target, progress=progress)[0]
+    return paths
