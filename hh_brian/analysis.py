@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from brian2 import Quantity, mV, nS, second, volt
+from brian2 import Quantity, mV, ms, nS, second, volt
 from brian2.core.namespace import DEFAULT_UNITS
 from brian2.units.fundamentalunits import get_dimensions
 from scipy.optimize import brentq, least_squares
@@ -304,6 +304,13 @@ class FixedPoint:
         d(dV/dt)/dV there (1/second): negative for a stable point, positive for unstable.
     stability : str
         "stable", "unstable" or "degenerate" (zero slope: a fold point).
+
+    Examples
+    --------
+    >>> from hh_brian.analysis import fixed_points
+    >>> rest = fixed_points("hh_2d_reduction", n=0)[0]
+    >>> rest.stability, round(float(rest.slope * ms), 4)  # 1/ms
+    ('stable', -0.03)
     """
 
     v: Quantity
@@ -406,6 +413,13 @@ class Fold:
         The input current at which they meet.
     v : Quantity
         The voltage where they meet: dV/dt and d(dV/dt)/dV both vanish there.
+
+    Examples
+    --------
+    >>> from brian2 import uA, cm
+    >>> from hh_brian.analysis import fold
+    >>> round(float(fold("hh_2d_reduction", n=0).current / (uA/cm**2)), 4)
+    1.3467
     """
 
     current: Quantity
@@ -479,6 +493,13 @@ class SteadyState:
         "unstable focus" (complex ones, real parts of one sign), "saddle" or "saddle-focus"
         (real parts of both signs; the latter with a complex pair), or "degenerate" (an
         eigenvalue with zero real part, e.g. at a bifurcation).
+
+    Examples
+    --------
+    >>> from hh_brian.analysis import steady_states
+    >>> (rest,) = steady_states("hodgkin_huxley")
+    >>> rest.kind, round(float(rest.v / mV), 2)
+    ('stable focus', -64.95)
     """
 
     state: dict
@@ -633,6 +654,13 @@ def vector_field(model, v, gate_values, current=0 * CURRENT_DENSITY, *, gate=Non
     dict
         ``"v"`` and ``"gate"`` (2D grids, v along columns), ``"dv_dt"`` (Quantity, volt/second)
         and ``"dgate_dt"`` (Quantity, 1/second).
+
+    Examples
+    --------
+    >>> from hh_brian.analysis import vector_field
+    >>> field = vector_field("hh_2d_reduction", [-60, 0]*mV, [0.0, 0.5, 1.0])
+    >>> field["dv_dt"].shape  # (gate values, potentials)
+    (3, 2)
     """
     functions = _model_of(model)
     gate = _phase_plane_gate(functions, gate)
@@ -666,6 +694,14 @@ class IzhikevichFit:
         The slice's stable (rest) and unstable (threshold) fixed points: the parabola's zeros.
     slope_at_rest : Quantity
         d(dV/dt)/dV of the model at V_r (1/second); the parabola's equals it by construction.
+
+    Examples
+    --------
+    >>> from brian2 import nS, pF
+    >>> from hh_brian.analysis import izhikevich_fit
+    >>> fit = izhikevich_fit("hh_2d_reduction", k=0.7*nS/mV, v_range=(-100*mV, 5*mV), n=0)
+    >>> round(float(fit.C / pF)), round(float(fit.V_t / mV), 3)
+    (1316, 2.007)
     """
 
     k: Quantity
@@ -718,6 +754,13 @@ class AdExFit:
     rms_error, max_error : Quantity
         Of dV/dt over the fitted range (volt/second).
     v_range : tuple of Quantity
+
+    Examples
+    --------
+    >>> from hh_brian.analysis import adex_fit
+    >>> fit = adex_fit("hh_2d_reduction", n=0)
+    >>> round(float(fit.delta_T / mV), 2), bool(fit.rms_error < 0.02*mV/ms)
+    (3.19, True)
     """
 
     E_L: Quantity

@@ -162,7 +162,8 @@ def write_reduction_figures(directory):
     return paths
 
 
-def write_noise_run_figures(directory, *, target="cython", current=None, progress=False):
+def write_noise_run_figures(directory, *, target="cython", current=None, duration=None,
+                            progress=False):
     """The notebook's noise-driven run of the 2D reduction: four panels and phase plane.
 
     Parameters
@@ -170,17 +171,28 @@ def write_noise_run_figures(directory, *, target="cython", current=None, progres
     directory : path
     target : str
     current : Stimulus, optional
-        Default: the notebook's noise (seed 1, 1400 nA/mm², σ = 6 ms) for 2 s.
+        Default: the notebook's noise (seed 1, 1400 nA/mm², σ = 6 ms).
+    duration : Quantity (time), optional
+        Default: the notebook's 2 s.
     progress : bool
 
     Returns
     -------
     (list of Path, SimulationResult)
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from brian2 import ms
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     paths, result = write_noise_run_figures(folder, target="numpy", duration=50*ms)
+    ...     [p.name for p in paths], result.v.shape
+    (['noise_run.png', 'noise_run_phase_plane.png'], (5000,))
     """
     import matplotlib.pyplot as plt
 
     directory = _folder(directory)
-    result = simulate(_NOTEBOOK, current=current, target=target, progress=progress)
+    result = simulate(_NOTEBOOK, duration, current, target=target, progress=progress)
     axes = plotting.plot_noise_run(result)
     paths = [_save(axes[0].figure, directory, "noise_run")]
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
@@ -192,9 +204,19 @@ def write_noise_run_figures(directory, *, target="cython", current=None, progres
 def write_all_figures(directory, *, target="cython", progress=False):
     """Every figure of both sources: the models, the reduction's dV/dt, the noise run.
 
+    This is what ``hh-brian figures`` writes: 9 model figures, 7 of the reduction and 2 of
+    the noise run.
+
     Returns
     -------
     list of Path
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     len(write_all_figures(folder))
+    18
     """
     paths = write_model_figures(directory, target=target, progress=progress)
     paths += write_reduction_figures(directory)

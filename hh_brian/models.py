@@ -31,7 +31,7 @@ from brian2.units.fundamentalunits import get_dimensions
 from .stimuli import protocol, smoothed_noise
 from .units import check_dimension
 
-__all__ = ["Model", "MODELS", "get_model", "list_models"]
+__all__ = ["Model", "MODELS", "get_model", "list_models", "register", "validate_params"]
 
 
 def _frozen(mapping) -> Mapping:
@@ -183,8 +183,56 @@ class Model:
         line = stimulus or "I_stim : amp/meter**2 (constant)"
         return Equations(self.equations + "\n" + line)
 
+    def to_latex(self) -> str:
+        """The model's equations as a LaTeX ``aligned`` block (parameters omitted).
+
+        Examples
+        --------
+        >>> from hh_brian import get_model
+        >>> print(get_model("passive_membrane").to_latex())
+        \\begin{aligned}
+        \\frac{dv}{dt} &= \\frac{- I_{L} + I_{stim}}{C_{m}} \\\\
+        I_{L} &= g_{L} \\left(- E_{L} + v\\right)
+        \\end{aligned}
+        """
+        return _latex(self)
+
     def __repr__(self) -> str:
         return f"<Model {self.name} ({self.source_name}): {self.title}>"
+
+
+_GREEK = {"alpha", "beta", "tau", "sigma", "mu"}
+
+
+def _latex_name(name: str) -> str:
+    head, _, rest = name.partition("_")
+    head = f"\\{head}" if head in _GREEK else head
+    if not rest:
+        return head
+    rest = {"inf": "\\infty"}.get(rest, rest.replace("_inf", ",\\infty").replace("_", ","))
+    return f"{head}_{{{rest}}}"
+
+
+def _latex(model: Model) -> str:
+    import sympy
+    from brian2.parsing.sympytools import str_to_sympy
+
+    eqs = model.brian2_equations()
+    lines = []
+    for name, eq in eqs.items():
+        if eq.type == "parameter":
+            continue
+        expr = str_to_sympy(eq.expr.code)
+        names = {symbol: _latex_name(str(symbol)) for symbol in expr.free_symbols}
+        for unit in ("mV", "ms"):
+            for symbol in expr.free_symbols:
+                if str(symbol) == unit:
+                    names[symbol] = f"\\mathrm{{{unit}}}"
+        rhs = sympy.latex(expr, symbol_names=names, mul_symbol=" ")
+        lhs = (f"\\frac{{d{_latex_name(name)}}}{{dt}}" if eq.type == "differential equation"
+               else _latex_name(name))
+        lines.append(f"{lhs} &= {rhs}")
+    return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
 
 
 def validate_params(model: Model, overrides: Mapping | None) -> dict[str, Quantity]:
@@ -197,6 +245,14 @@ def validate_params(model: Model, overrides: Mapping | None) -> dict[str, Quanti
         different lengths.
     DimensionMismatchError
         A value whose dimension differs from the default's.
+
+    Examples
+    --------
+    >>> from brian2 import mS, cm
+    >>> from hh_brian import get_model
+    >>> checked = validate_params(get_model("hodgkin_huxley"), {"g_Na": [100, 120]*mS/cm**2})
+    >>> checked["g_Na"].shape
+    (2,)
     """
     if overrides is None:
         return {}
@@ -671,7 +727,21 @@ MODELS: dict[str, Model] = {}
 
 
 def register(model: Model) -> Model:
-    """Add a model to the registry (both its name and its source name must be new)."""
+    """Add a model to the registry (both its name and its source name must be new).
+
+    Raises
+    ------
+    ValueError
+        If its name or source name is already registered.
+
+    Examples
+    --------
+    >>> from hh_brian.models import MODELS, register
+    >>> register(MODELS["hodgkin_huxley"])
+    Traceback (most recent call last):
+    ...
+    ValueError: model name 'hodgkin_huxley' is already registered
+    """
     taken = {m.name for m in MODELS.values()} | {m.source_name for m in MODELS.values()}
     for key in (model.name, model.source_name):
         if key in taken:

@@ -55,6 +55,14 @@ def plot_result(result, axes=None):
     Returns
     -------
     array of Axes
+
+    Examples
+    --------
+    >>> from brian2 import ms
+    >>> from hh_brian import simulate
+    >>> axes = plot_result(simulate("passive_membrane", 5*ms, target="numpy"))
+    >>> axes[2].get_ylabel()
+    '$v$ (mV)'
     """
     if axes is None:
         _, axes = _pyplot().subplots(3, 1, sharex=True, figsize=(8, 6))
@@ -90,6 +98,12 @@ def plot_gate_curves(model, v=None, axes=None):
     Returns
     -------
     array of Axes
+
+    Examples
+    --------
+    >>> axes = plot_gate_curves("hodgkin_huxley")
+    >>> print(*[line.get_label() for line in axes[0].lines])
+    ${n}_\\infty$ ${m}_\\infty$ ${h}_\\infty$
     """
     if v is None:
         v = np.arange(-90, 90, 0.1) * mV
@@ -116,6 +130,14 @@ def plot_model_figure(result, fig=None):
     Returns
     -------
     Figure
+
+    Examples
+    --------
+    >>> from brian2 import ms
+    >>> from hh_brian import simulate
+    >>> fig = plot_model_figure(simulate("gated_conductance", 10*ms, target="numpy"))
+    >>> len(fig.axes)  # gate curves (2), input, currents, v, gates
+    6
     """
     model = result.model
     has_gates = bool(model.gates)
@@ -190,6 +212,12 @@ def plot_dvdt(model, v=None, current=0 * NOTEBOOK_CURRENT, *, ax=None, label=Non
     Returns
     -------
     Axes
+
+    Examples
+    --------
+    >>> ax = plot_dvdt("hh_2d_reduction", n=0)
+    >>> print(ax.get_ylabel())
+    $\\dot V$ (mV/ms)
     """
     ax = _dvdt_axes(_axes(ax))
     if v is None:
@@ -215,6 +243,13 @@ def plot_dvdt_family(model, *, currents=None, gate_values=None, gate="n", v=None
     Returns
     -------
     Axes
+
+    Examples
+    --------
+    >>> from brian2 import nA, mm
+    >>> ax = plot_dvdt_family("hh_2d_reduction", currents=[0, 10]*nA/mm**2, n=0)
+    >>> [text.get_text() for text in ax.get_legend().get_texts()]
+    ['$I = 0$ nA/mm²', '$I = 10$ nA/mm²']
     """
     ax = _axes(ax)
     if (currents is None) == (gate_values is None):
@@ -236,6 +271,12 @@ def plot_izhikevich_comparison(model, *, k=None, v=None, ax=None, adex=True, **h
     Returns
     -------
     Axes
+
+    Examples
+    --------
+    >>> ax = plot_izhikevich_comparison("hh_2d_reduction", n=0)
+    >>> [line.get_label() for line in ax.lines[1:]]
+    ['Izhikevich ($C$ = 1316 pF)', 'HH 2D', 'AdEx fit']
     """
     from brian2 import nS, pF
 
@@ -261,6 +302,12 @@ def plot_dvdt_at_v_vs_gate(model, *, v=0 * mV, gate="n", step=0.001, ax=None):
     Returns
     -------
     Axes
+
+    Examples
+    --------
+    >>> ax = plot_dvdt_at_v_vs_gate("hh_2d_reduction")
+    >>> ax.get_yscale()
+    'symlog'
     """
     import matplotlib.ticker
 
@@ -281,6 +328,12 @@ def plot_dvdt_relative_change(model, *, v=0 * mV, gate="n", step=0.001, ax=None)
     Returns
     -------
     Axes
+
+    Examples
+    --------
+    >>> ax = plot_dvdt_relative_change("hh_2d_reduction")
+    >>> float(ax.get_ylim()[0])
+    0.0
     """
     import matplotlib.ticker
 
@@ -303,6 +356,14 @@ def plot_noise_run(result, axes=None):
     Returns
     -------
     array of Axes
+
+    Examples
+    --------
+    >>> from brian2 import ms
+    >>> from hh_brian import simulate
+    >>> axes = plot_noise_run(simulate("hh_2d_reduction", 20*ms, target="numpy"))
+    >>> axes[3].get_ylabel()
+    'input current\\n$I$ (nA/mm²)'
     """
     if axes is None:
         _, axes = _pyplot().subplots(4, 1, sharex=True, figsize=(10, 8))
@@ -345,6 +406,12 @@ def plot_phase_plane(model, current=0 * NOTEBOOK_CURRENT, *, v=None, gate_values
     Returns
     -------
     Axes
+
+    Examples
+    --------
+    >>> ax = plot_phase_plane("hh_2d_reduction")
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('$V$ (mV)', '$n$')
     """
     ax = _axes(ax)
     model = get_model(model)

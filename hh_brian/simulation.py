@@ -161,6 +161,16 @@ class SimulationResult:
         used, gates included) and ``current`` (the stimulus).
     batch : bool
         True when the run was a batch of neurons.
+
+    Examples
+    --------
+    >>> from brian2 import ms, mV, uA, cm
+    >>> from hh_brian import simulate
+    >>> result = simulate("passive_membrane", 10*ms, 30*uA/cm**2, target="numpy")
+    >>> result.t.shape, result.v.shape, sorted(result.traces)
+    ((1000,), (1000,), ['I_L', 'I_stim', 'v'])
+    >>> round(float(result.v[-1] / mV), 3)  # E_L + I/g_L after 10 time constants
+    -35.001
     """
 
     model: Model

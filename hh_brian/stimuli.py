@@ -82,6 +82,14 @@ class Stimulus:
     Subclasses implement :meth:`samples`. Those made of one amplitude times a unit waveform
     also implement :meth:`factors`, which lets a batch share one waveform in memory.
     Stimuli add up with ``+``.
+
+    Examples
+    --------
+    >>> from brian2 import uA, cm, ms
+    >>> from hh_brian import stimuli
+    >>> stim = stimuli.constant(1*uA/cm**2) + stimuli.pulse(2*uA/cm**2, 1*ms, 2*ms)
+    >>> stim.samples(3, 1*ms) / (uA/cm**2)
+    array([1., 3., 1.])
     """
 
     def samples(self, n_steps: int, dt) -> Quantity:
@@ -352,7 +360,14 @@ def step(amplitude, start, stop=None) -> Stimulus:
 
 
 def pulse(amplitude, start, stop) -> Stimulus:
-    """A current on during [start, stop): a :func:`step` with a required end."""
+    """A current on during [start, stop): a :func:`step` with a required end.
+
+    Examples
+    --------
+    >>> from brian2 import uA, cm, ms
+    >>> pulse(3*uA/cm**2, start=1*ms, stop=3*ms).samples(4, 1*ms) / (uA/cm**2)
+    array([0., 3., 3., 0.])
+    """
     if stop is None:
         raise ValueError("stop: a pulse needs an end time")
     return step(amplitude, start, stop)
@@ -487,6 +502,12 @@ def as_stimulus(current, default: Stimulus | None = None, argument: str = "curre
         If ``current`` is not a current density.
     TypeError
         If it is neither a stimulus nor a quantity.
+
+    Examples
+    --------
+    >>> from brian2 import uA, cm, ms
+    >>> type(as_stimulus(5*uA/cm**2)).__name__, type(as_stimulus([1, 2]*uA/cm**2)).__name__
+    ('Constant', 'Sampled')
     """
     if current is None:
         if default is None:

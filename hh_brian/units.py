@@ -12,6 +12,9 @@ import numpy as np
 from brian2 import DimensionMismatchError, Quantity, cm, mS, ms, mV, uA, uF
 from brian2.units.fundamentalunits import get_dimensions, have_same_dimensions
 
+__all__ = ["CURRENT_DENSITY", "DISPLAY_UNITS", "check_dimension", "describe_dimension",
+           "to_display"]
+
 #: Current density, the unit of every membrane and injected current in the package.
 CURRENT_DENSITY = uA / cm**2
 

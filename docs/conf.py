@@ -1,0 +1,121 @@
+"""Sphinx configuration for hh_brian.
+
+At build time this file regenerates what the pages include: every figure (by running the
+example scripts), each model's equations and parameters (from the models themselves), the
+measured agreement with the reference integrator, and the command line's help. Nothing
+generated is committed; it all lands in ``docs/_generated/``.
+"""
+
+import os
+import pathlib
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+GENERATED = pathlib.Path(__file__).resolve().parent / "_generated"
+
+import hh_brian  # noqa: E402
+
+project = "hh_brian"
+author = "hh_brian developers"
+copyright = "hh_brian developers"
+release = version = hh_brian.__version__
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.mathjax",
+    "sphinx.ext.viewcode",
+    "numpydoc",
+]
+exclude_patterns = ["_build", "_generated/**/*.rst"]
+html_theme = "alabaster"
+html_static_path = []
+html_theme_options = {"description": "Hodgkin–Huxley, step by step, with Brian2",
+                      "fixed_sidebar": True}
+autodoc_default_options = {"members": True, "member-order": "bysource"}
+autosummary_generate = False
+numpydoc_show_class_members = False
+numpydoc_validation_checks = set()
+nitpicky = False
+suppress_warnings = []
+
+#: Examples run to produce the documentation's figures.
+EXAMPLES = ["model_figures.py", "dvdt_analysis.py", "noise_run.py"] + [
+    f"step_{k}_{name}.py" for k, name in enumerate(
+        ["passive_membrane", "two_conductances", "gated_conductance", "two_gated_conductances",
+         "inactivating_conductance", "inactivating_and_delayed_conductances",
+         "hodgkin_huxley"], start=1)]
+
+
+def _run_examples():
+    figures = GENERATED / "figures"
+    figures.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    for script in EXAMPLES:
+        done = subprocess.run([sys.executable, str(ROOT / "examples" / script), str(figures)],
+                              capture_output=True, text=True, env=env)
+        if done.returncode != 0:
+            raise RuntimeError(f"examples/{script} failed:\n{done.stderr[-3000:]}")
+        (GENERATED / f"{pathlib.Path(script).stem}.txt").write_text(done.stdout)
+
+
+def _model_pages():
+    from hh_brian.units import to_display
+
+    folder = GENERATED / "models"
+    folder.mkdir(parents=True, exist_ok=True)
+    for model in hh_brian.list_models():
+        rows = []
+        for name, value in model.params.items():
+            number, unit = to_display(value)
+            source = model.source_symbols.get(name, name)
+            rows.append(f"   * - ``{name}``\n     - {float(number):g}\n     - {unit}\n"
+                        f"     - ``{source}``")
+        latex = "\n".join("   " + line for line in model.to_latex().splitlines())
+        text = (f".. math::\n\n{latex}\n\n"
+                f".. list-table:: Default parameters of ``{model.name}``\n"
+                "   :header-rows: 1\n\n   * - parameter\n     - value\n     - unit\n"
+                "     - name in the source\n" + "\n".join(rows) + "\n")
+        (folder / f"{model.name}.rst").write_text(text)
+
+
+def _validation_table():
+    from hh_brian.validation import compare_with_reference
+
+    lines = [".. list-table:: Largest difference from the reference over the default input",
+             "   :header-rows: 1", "",
+             "   * - model", "     - target", "     - steps", "     - max abs dv (mV)",
+             "     - spikes", "     - max spike-time difference (ms)"]
+    for model in hh_brian.list_models():
+        for target in ("cython", "numpy"):
+            agreement = compare_with_reference(model, target,
+                                               max_steps=20000 if target == "numpy" else None)
+            lines += [f"   * - ``{model.name}``", f"     - {target}",
+                      f"     - {agreement.n_steps}", f"     - {agreement.max_dv:.2g}",
+                      f"     - {agreement.spike_counts[0]}",
+                      f"     - {agreement.max_spike_time_diff:.2g}"]
+    (GENERATED / "validation_table.rst").write_text("\n".join(lines) + "\n")
+
+
+def _cli_help():
+    from hh_brian.cli import _parser
+
+    parser = _parser()
+    texts = [parser.format_help()]
+    for name, sub in parser._subparsers._group_actions[0].choices.items():
+        texts.append(sub.format_help())
+    (GENERATED / "cli_help.txt").write_text("\n\n".join(texts))
+
+
+def _generate(app):
+    GENERATED.mkdir(exist_ok=True)
+    _model_pages()
+    _cli_help()
+    _run_examples()
+    _validation_table()
+
+
+def setup(app):
+    app.connect("builder-inited", _generate)

@@ -1,0 +1,24 @@
+"""Every public function and class has a numpydoc docstring with a runnable example.
+
+The examples themselves run as doctests (pytest --doctest-modules over hh_brian/).
+"""
+
+import importlib
+import inspect
+
+import pytest
+
+MODULES = ["models", "simulation", "stimuli", "analysis", "plotting", "gallery", "reference",
+           "validation", "units", "traces", "cli"]
+PUBLIC = [(module, name) for module in MODULES
+          for name in importlib.import_module(f"hh_brian.{module}").__all__]
+
+
+@pytest.mark.parametrize("module, name", PUBLIC, ids=[f"{m}.{n}" for m, n in PUBLIC])
+def test_public_object_has_an_example(module, name):
+    obj = getattr(importlib.import_module(f"hh_brian.{module}"), name)
+    if not (inspect.isfunction(obj) or inspect.isclass(obj)):
+        pytest.skip("not a function or class")
+    doc = inspect.getdoc(obj) or ""
+    assert doc, f"{module}.{name} has no docstring"
+    assert "Examples\n--------\n>>> " in doc, f"{module}.{name} has no example"
