@@ -12,11 +12,18 @@ from .models import Model
 
 
 def build_group(model: Model, n_neurons: int, codeobj_class, *, stimulus_eqs=None,
-                namespace=None, clock=None, method="euler") -> NeuronGroup:
-    """A NeuronGroup of ``model`` with its parameters set (v and gates not yet)."""
+                namespace=None, clock=None, method="euler", threshold=None,
+                name="neurons*") -> NeuronGroup:
+    """A NeuronGroup of ``model`` with its parameters set (v and gates not yet).
+
+    With ``threshold`` (volts), the group emits a spike when v crosses it upwards: it stays
+    refractory while v is above, so each crossing counts once.
+    """
+    condition = None if threshold is None else f"v > {float(threshold)!r}*volt"
     group = NeuronGroup(n_neurons, model.brian2_equations(stimulus_eqs), method=method,
                         clock=clock, namespace=dict(namespace or {}),
-                        codeobj_class=codeobj_class)
+                        codeobj_class=codeobj_class, threshold=condition,
+                        refractory=condition if condition else False, name=name)
     for name, value in model.params.items():
         assign(group, name, value)
     return group

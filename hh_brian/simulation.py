@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from typing import Callable, Mapping
 
 import numpy as np
-from brian2 import Clock, Network, Quantity, StateMonitor, TimedArray, mV, ms, second
+from brian2 import (Clock, Network, Quantity, SpikeMonitor, StateMonitor, TimedArray, mV, ms,
+                    second, volt)
+from brian2.units.fundamentalunits import get_dimensions
 from brian2.codegen.runtime.cython_rt import CythonCodeObject
 from brian2.codegen.runtime.numpy_rt import NumpyCodeObject
 from brian2.stateupdaters.base import StateUpdateMethod
@@ -22,10 +24,12 @@ from brian2.stateupdaters.base import StateUpdateMethod
 from . import stimuli as _stimuli
 from ._brian import assign, build_group, set_initial_state
 from .models import Model, get_model, validate_params
+from .standalone import StandaloneTarget
 from .traces import upward_crossings
-from .units import check_dimension, to_display
+from .units import CURRENT_DENSITY, check_dimension, to_display
 
-__all__ = ["ProgressBar", "simulate", "SimulationResult", "TARGETS"]
+__all__ = ["ProgressBar", "RecordingTooLarge", "SimulationResult", "TARGETS", "estimate_memory",
+           "simulate"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,9 @@ class RunSpec:
     initial: Mapping[str, Quantity]
     record: tuple[str, ...]
     progress: Callable | None = None
+    record_indices: tuple | None = None
+    record_every: int = 1
+    spike_threshold: float | None = None  # volts; record spikes with Brian2's threshold
 
 
 class ProgressBar:
@@ -90,51 +97,96 @@ class RuntimeTarget:
         self.description = description
 
     def run(self, spec: RunSpec) -> dict[str, Quantity]:
-        """Run ``spec`` and return the recorded arrays (t, then every recorded variable)."""
+        """Run ``spec``; return ``t`` and every recorded trace, and ``spikes`` if asked."""
         clock = Clock(dt=spec.dt)
-        stimulus_eqs, namespace, stim_values = _stimulus_equations(spec)
+        stimulus_eqs, kind, values = stimulus_arrays(spec)
+        if kind == "factors":
+            namespace = {"I_input": TimedArray(values["samples"], dt=spec.dt)}
+        else:
+            namespace = {"I_input": TimedArray(values["samples"] * CURRENT_DENSITY_SI,
+                                               dt=spec.dt)}
         group = build_group(spec.model, spec.n_neurons, self.codeobj_class,
                             stimulus_eqs=stimulus_eqs, namespace=namespace, clock=clock,
-                            method=spec.method)
-        for name, value in stim_values.items():
-            assign(group, name, value)
+                            method=spec.method, threshold=spec.spike_threshold)
+        if kind == "factors":
+            assign(group, "I_amplitude", values["amplitude"])
         set_initial_state(group, spec.model, spec.initial)
-        monitor = StateMonitor(group, list(spec.record), record=True, clock=clock,
-                               codeobj_class=self.codeobj_class)
-        network = Network(group, monitor)
+        objects = [group]
+        if spec.record:
+            # Recording every k-th step needs its own clock; it ticks with the group's.
+            monitor_clock = clock if spec.record_every == 1 else Clock(spec.record_every * spec.dt)
+            monitor = StateMonitor(group, list(spec.record), clock=monitor_clock,
+                                   record=True if spec.record_indices is None
+                                   else list(spec.record_indices),
+                                   codeobj_class=self.codeobj_class)
+            objects.append(monitor)
+        if spec.spike_threshold is not None:
+            spike_monitor = SpikeMonitor(group, codeobj_class=self.codeobj_class)
+            objects.append(spike_monitor)
+        network = Network(*objects)
         network.run(spec.n_steps * spec.dt, namespace={}, report=spec.progress,
                     report_period=0.5 * second)
-        if len(monitor.t) != spec.n_steps:  # pragma: no cover - guards Brian2's step rounding
-            raise RuntimeError(f"expected {spec.n_steps} samples, Brian2 recorded {len(monitor.t)}")
-        recorded = {"t": monitor.t[:]}
-        for name in spec.record:
-            recorded[name] = getattr(monitor, name)[:]
+        recorded = {}
+        if spec.record:
+            recorded["t"] = monitor.t[:]
+            for name in spec.record:
+                recorded[name] = getattr(monitor, name)[:]
+        if spec.spike_threshold is not None:
+            recorded["spikes"] = (np.asarray(spike_monitor.i[:]), spike_monitor.t[:])
         return recorded
 
 
-def _stimulus_equations(spec: RunSpec):
-    """Brian2 equation line(s) defining I_stim, their namespace and per-neuron values."""
+# 1 A/m^2, the SI unit in which stimulus samples are handed to the targets.
+CURRENT_DENSITY_SI = Quantity(1.0, dim=get_dimensions(CURRENT_DENSITY))
+
+
+def stimulus_arrays(spec: RunSpec):
+    """Equations defining I_stim, how the input is stored, and its values in SI units.
+
+    Returns ``(equations, kind, values)``. ``kind`` is ``"factors"`` (one dimensionless
+    waveform shared by all neurons, scaled per neuron by ``values["amplitude"]``: the memory
+    of one trace), ``"shared"`` (one sampled current, ``values["samples"]`` of shape
+    ``(n_steps,)``) or ``"per_neuron"`` (shape ``(n_steps, N)``, TimedArray's layout).
+    """
     factors = spec.stimulus.factors(spec.n_steps, spec.dt)
     if factors is not None:
         amplitude, waveform = factors
-        # One shared dimensionless waveform scaled per neuron: the memory of one trace.
-        eqs = ("I_stim = I_amplitude * I_waveform(t) : amp/meter**2\n"
+        eqs = ("I_stim = I_amplitude * I_input(t) : amp/meter**2\n"
                "I_amplitude : amp/meter**2 (constant)")
-        namespace = {"I_waveform": TimedArray(waveform, dt=spec.dt)}
-        return eqs, namespace, {"I_amplitude": amplitude}
-    samples = spec.stimulus.samples(spec.n_steps, spec.dt)
-    if np.ndim(samples) == 1:
-        return ("I_stim = I_samples(t) : amp/meter**2",
-                {"I_samples": TimedArray(samples, dt=spec.dt)}, {})
-    # TimedArray's 2-D values are indexed (time step, neuron).
-    return ("I_stim = I_samples(t, i) : amp/meter**2",
-            {"I_samples": TimedArray(samples.T, dt=spec.dt)}, {})
+        return eqs, "factors", {"amplitude": amplitude, "samples": np.asarray(waveform, float)}
+    samples = np.asarray(spec.stimulus.samples(spec.n_steps, spec.dt) / CURRENT_DENSITY_SI,
+                         dtype=float)
+    if samples.ndim == 1:
+        return "I_stim = I_input(t) : amp/meter**2", "shared", {"samples": samples}
+    return ("I_stim = I_input(t, i) : amp/meter**2", "per_neuron",
+            {"samples": np.ascontiguousarray(samples.T)})
 
 
-#: Code-generation targets by name. A new target (e.g. C++ standalone) registers here.
-TARGETS: dict[str, RuntimeTarget] = {
+def analytic_initial_state(spec: RunSpec) -> dict:
+    """Initial v and gates as arrays, gates not given at their steady state for v.
+
+    Used by targets that cannot evaluate string expressions before a run without
+    recompiling (C++ standalone); the steady states come from the model's own expressions.
+    """
+    from .analysis import ModelFunctions
+
+    functions = ModelFunctions(spec.model)
+    v = np.broadcast_to(np.asarray(spec.initial["v"] / volt, dtype=float), (spec.n_neurons,))
+    state = {"v": v * volt}
+    for gate, (steady_state, _) in spec.model.gates.items():
+        if gate in spec.initial:
+            state[gate] = np.broadcast_to(np.asarray(spec.initial[gate], dtype=float),
+                                          (spec.n_neurons,))
+        else:
+            state[gate] = np.asarray(functions.value(steady_state, v=v), dtype=float)
+    return state
+
+
+#: Code-generation targets by name. A new target registers here.
+TARGETS: dict = {
     "cython": RuntimeTarget(CythonCodeObject, "Brian2 runtime, generated Cython compiled by g++"),
     "numpy": RuntimeTarget(NumpyCodeObject, "Brian2 runtime, generated vectorised numpy"),
+    "cpp_standalone": StandaloneTarget(),
 }
 
 
@@ -178,6 +230,7 @@ class SimulationResult:
     traces: Mapping[str, Quantity]
     options: Mapping[str, object]
     batch: bool
+    spikes: tuple | None = None
 
     def __getattr__(self, name):
         traces = self.__dict__.get("traces", {})
@@ -197,7 +250,7 @@ class SimulationResult:
     @property
     def n_neurons(self) -> int:
         """Number of simulated neurons (1 unless a batch)."""
-        return np.shape(self.traces["v"])[0] if self.batch else 1
+        return self.options["n_neurons"]
 
     @property
     def state_variables(self) -> tuple[str, ...]:
@@ -214,17 +267,26 @@ class SimulationResult:
         Parameters
         ----------
         threshold : Quantity (voltage), default 0 mV
+            Ignored in spikes-only mode (``record=[]``), where the run's
+            ``spike_threshold`` was used and times are those of the first step at or above.
 
         Returns
         -------
         Quantity or list of Quantity
-            The spike times of the neuron, or for a batch a list with one array per neuron.
+            The spike times of the neuron, or for a batch a list with one array per
+            (recorded) neuron.
         """
+        if self.spikes is not None:
+            # Spikes-only mode: crossings were detected while running, at step resolution.
+            indices, times = self.spikes
+            times = [np.sort(np.asarray(times[indices == k] / ms)) * ms
+                     for k in range(self.n_neurons)]
+            return times if self.batch else times[0]
         threshold = check_dimension(threshold, mV, "threshold")
         t_ms = np.asarray(self.t / ms)
         v_mV = np.atleast_2d(np.asarray(self.traces["v"] / mV))
         times = [upward_crossings(row, t_ms, float(threshold / mV)) * ms for row in v_mV]
-        return times if self.batch else times[0]
+        return times if self.batch or len(times) > 1 else times[0]
 
     def to_arrays(self) -> tuple[dict[str, np.ndarray], dict[str, str]]:
         """Every trace as a plain float array, in the source's units.
@@ -257,7 +319,9 @@ class SimulationResult:
 
 
 def simulate(model, duration=None, current=None, *, dt=0.01 * ms, method="euler",
-             target="cython", params=None, initial=None, progress=False) -> SimulationResult:
+             target="cython", params=None, initial=None, record=None, record_neurons=None,
+             record_dt=None, spike_threshold=0 * mV, memory_limit=None,
+             progress=False) -> SimulationResult:
     """Simulate a model with Brian2 code generation.
 
     Parameters
@@ -278,13 +342,29 @@ def simulate(model, duration=None, current=None, *, dt=0.01 * ms, method="euler"
     method : str, default "euler"
         A Brian2 integration method by name ("euler", "rk2", "rk4", "exponential_euler", …).
     target : str, default "cython"
-        Code-generation target, one of :data:`TARGETS`.
+        Code-generation target, one of :data:`TARGETS`: "cython", "numpy" or
+        "cpp_standalone" (compiled once per code shape, then reused; see
+        :mod:`hh_brian.standalone`).
     params : mapping of str to Quantity, optional
         Parameter overrides, each with the dimension of its default. An array of N values
         runs a batch of N neurons in one group.
     initial : mapping of str to Quantity, optional
         Initial values of state variables (scalar or per neuron). ``v`` defaults to the
         model's ``v_init``; a gate not given starts at its steady state for the initial v.
+    record : sequence of str, optional
+        Traces to record (default: v, every gate, every current and I_stim). An empty list
+        records spikes only: they are detected while running, as the steps at which v
+        first reaches ``spike_threshold``.
+    record_neurons : sequence of int, optional
+        Record traces of these neurons only (default: all). Traces then have one row per
+        recorded neuron.
+    record_dt : Quantity (time), optional
+        Record every ``record_dt`` (a whole number of steps; default every step).
+    spike_threshold : Quantity (voltage), default 0 mV
+        Threshold of the spikes-only mode.
+    memory_limit : int, optional
+        Bytes the recording may need (default 2 GiB); a larger request is refused before
+        the run with the estimate and how to reduce it (:class:`RecordingTooLarge`).
     progress : bool or callable, default False
         True shows a progress bar on standard error for runs longer than 2 s of wall time;
         a callable is used as Brian2's report callback
@@ -329,25 +409,111 @@ def simulate(model, duration=None, current=None, *, dt=0.01 * ms, method="euler"
     initial = _check_initial(model, initial)
     n_neurons = _batch_size(model, stimulus, initial)
     initial = {"v": model.v_init, **initial}
-    record = model.state_variables + tuple(model.currents) + ("I_stim",)
+    all_traces = model.state_variables + tuple(model.currents) + ("I_stim",)
+    record = _check_record(record, all_traces)
+    n_total = n_neurons or 1
+    record_indices = _check_record_neurons(record_neurons, n_total)
+    record_every = 1 if record_dt is None else _whole_steps(
+        _positive_time(record_dt, "record_dt"), dt, argument="record_dt")
+    spike_threshold = check_dimension(spike_threshold, mV, "spike_threshold")
+    _check_memory(record, n_total if record_indices is None else len(record_indices),
+                  -(-n_steps // record_every), n_steps, n_total, stimulus, memory_limit)
     if progress is True:
         progress = ProgressBar()
     elif progress is False or progress is None:
         progress = None
     elif not callable(progress):
         raise TypeError(f"progress: expected True, False or a callable, got {progress!r}")
-    spec = RunSpec(model, n_neurons or 1, n_steps, dt, method, stimulus, initial, record,
-                   progress)
+    # Without v among the traces, spikes are detected while running (spikes-only mode).
+    spikes_online = "v" not in record
+    spec = RunSpec(model, n_total, n_steps, dt, method, stimulus, initial, record, progress,
+                   record_indices, record_every,
+                   float(spike_threshold / volt) if spikes_online else None)
     recorded = TARGETS[target].run(spec)
 
-    t = recorded.pop("t")
     batch = n_neurons is not None
-    traces = {name: (values if batch else values[0]) for name, values in recorded.items()}
-    used_initial = {name: traces[name][..., 0] for name in model.state_variables}
-    _warn_if_not_finite(model, traces["v"], t)
+    t = recorded.pop("t", np.arange(0, n_steps, record_every) * dt)
+    spikes = recorded.pop("spikes", None)
+    keep_rows = batch or record_indices is not None
+    traces = {name: (values if keep_rows else values[0]) for name, values in recorded.items()}
+    used_initial = {name: traces[name][..., 0] for name in model.state_variables
+                    if name in traces}
+    if "v" in traces:
+        _warn_if_not_finite(model, traces["v"], t)
     options = {"duration": duration, "dt": dt, "method": method, "target": target,
-               "initial": used_initial, "current": stimulus}
-    return SimulationResult(model=model, t=t, traces=traces, options=options, batch=batch)
+               "initial": used_initial, "current": stimulus, "n_neurons": n_total,
+               "record_neurons": record_indices, "record_dt": record_every * dt,
+               "spike_threshold": spike_threshold if spikes_online else None}
+    return SimulationResult(model=model, t=t, traces=traces, options=options, batch=batch,
+                            spikes=spikes)
+
+
+#: Default limit on the memory a run's recording may need (2 GiB).
+DEFAULT_MEMORY_LIMIT = 2 * 1024**3
+
+
+class RecordingTooLarge(ValueError):
+    """The requested recording would need more memory than allowed."""
+
+
+def estimate_memory(n_traces: int, n_recorded: int, n_samples: int, n_steps: int,
+                    n_neurons: int, per_neuron_input: bool) -> int:
+    """Bytes a run needs for its recording and input, as :func:`simulate` estimates them.
+
+    Each recorded sample is a float64 held twice at the peak (Brian2's monitor array and
+    the result's copy); a per-neuron sampled input holds one float64 per neuron and step
+    (twice as well, while it is converted). The model's own state (a few floats per neuron)
+    is not counted.
+
+    Examples
+    --------
+    >>> estimate_memory(8, 1, 20000, 20000, 1, False) / 1e6  # all of HH, one neuron, 200 ms
+    2.56
+    """
+    traces = 2 * 8 * n_traces * n_recorded * n_samples
+    inputs = 2 * 8 * n_steps * (n_neurons if per_neuron_input else 1)
+    return int(traces + inputs)
+
+
+def _check_memory(record, n_recorded, n_samples, n_steps, n_neurons, stimulus, limit):
+    limit = DEFAULT_MEMORY_LIMIT if limit is None else limit
+    if not isinstance(limit, (int, float)) or limit <= 0:
+        raise ValueError(f"memory_limit: expected a positive number of bytes, got {limit!r}")
+    per_neuron = stimulus.batch_size is not None and stimulus.factors(1, 1 * ms) is None
+    need = estimate_memory(len(record), n_recorded, n_samples, n_steps, n_neurons, per_neuron)
+    if need > limit:
+        raise RecordingTooLarge(
+            f"memory_limit: recording {len(record)} trace(s) of {n_recorded} neuron(s) x "
+            f"{n_samples} samples needs about {need / 1e9:.3g} GB, over the limit of "
+            f"{limit / 1e9:.3g} GB. Record fewer variables (record=['v']), fewer neurons "
+            f"(record_neurons=[...]), a coarser record_dt, spikes only (record=[]), or raise "
+            f"memory_limit (in bytes)")
+
+
+def _check_record(record, all_traces) -> tuple:
+    if record is None:
+        return tuple(all_traces)
+    if isinstance(record, str):
+        record = [record]
+    record = tuple(record)
+    unknown = [name for name in record if name not in all_traces]
+    if unknown:
+        raise ValueError(f"record: unknown trace(s) {unknown}; valid: {', '.join(all_traces)}"
+                         f" (or [] for spikes only)")
+    return tuple(dict.fromkeys(record))
+
+
+def _check_record_neurons(record_neurons, n_neurons):
+    if record_neurons is None:
+        return None
+    indices = np.atleast_1d(np.asarray(record_neurons))
+    if indices.ndim != 1 or not np.issubdtype(indices.dtype, np.integer) or indices.size == 0:
+        raise ValueError(f"record_neurons: expected a non-empty list of neuron indices, got "
+                         f"{record_neurons!r}")
+    if indices.min() < 0 or indices.max() >= n_neurons:
+        raise ValueError(f"record_neurons: indices must lie in 0..{n_neurons - 1}, got "
+                         f"{indices.min()}..{indices.max()}")
+    return tuple(int(k) for k in indices)
 
 
 def _positive_time(value, argument: str) -> Quantity:
@@ -359,11 +525,11 @@ def _positive_time(value, argument: str) -> Quantity:
     return value
 
 
-def _whole_steps(duration, dt) -> int:
+def _whole_steps(duration, dt, argument: str = "duration") -> int:
     ratio = float(duration / dt)
     n_steps = int(round(ratio))
     if n_steps < 1 or abs(ratio - n_steps) > 1e-9 * max(1.0, ratio):
-        raise ValueError(f"duration: must be a whole number of steps of dt={dt}; got "
+        raise ValueError(f"{argument}: must be a whole number of steps of dt={dt}; got "
                          f"{duration}, which is {ratio:g} steps")
     return n_steps
 
