@@ -13,6 +13,7 @@ from .models import get_model
 from .units import CURRENT_DENSITY
 
 __all__ = [
+    "plot_fi_curve",
     "plot_dvdt",
     "plot_dvdt_at_v_vs_gate",
     "plot_dvdt_family",
@@ -446,4 +447,29 @@ def plot_phase_plane(model, current=0 * NOTEBOOK_CURRENT, *, v=None, gate_values
     ax.set_ylabel(f"${gate}$")
     ax.set_ylim(float(np.min(gate_values)), float(np.max(gate_values)))
     ax.legend(fontsize="small", loc="upper left")
+    return ax
+
+
+def plot_fi_curve(fi, ax=None, label=None):
+    """Firing rate against input current, from :func:`hh_brian.sweeps.fi_curve`.
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> from brian2 import uA, cm, ms
+    >>> from hh_brian.sweeps import fi_curve
+    >>> ax = plot_fi_curve(fi_curve("passive_membrane", [0, 5]*uA/cm**2, 20*ms,
+    ...                             transient=5*ms, target="numpy"))
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('input current (µA/cm²)', 'firing rate (Hz)')
+    """
+    from brian2 import Hz
+
+    ax = _axes(ax)
+    ax.plot(fi.currents / CURRENT_DENSITY, fi.rates / Hz, "o-", label=label)
+    ax.set_xlabel(f"input current ({_CURRENT_LABEL})")
+    ax.set_ylabel("firing rate (Hz)")
     return ax

@@ -268,7 +268,8 @@ class SimulationResult:
         ----------
         threshold : Quantity (voltage), default 0 mV
             Ignored in spikes-only mode (``record=[]``), where the run's
-            ``spike_threshold`` was used and times are those of the first step at or above.
+            ``spike_threshold`` was used and each time is the start of the step during which
+            v crossed it.
 
         Returns
         -------
@@ -353,8 +354,8 @@ def simulate(model, duration=None, current=None, *, dt=0.01 * ms, method="euler"
         model's ``v_init``; a gate not given starts at its steady state for the initial v.
     record : sequence of str, optional
         Traces to record (default: v, every gate, every current and I_stim). An empty list
-        records spikes only: they are detected while running, as the steps at which v
-        first reaches ``spike_threshold``.
+        records spikes only: they are detected while running, each at the start of the
+        step during which v crossed ``spike_threshold`` upwards (step resolution).
     record_neurons : sequence of int, optional
         Record traces of these neurons only (default: all). Traces then have one row per
         recorded neuron.

@@ -91,6 +91,12 @@ def check_dimension(value, unit, argument: str) -> Quantity:
     ...
     brian2.units.fundamentalunits.DimensionMismatchError: v_init: expected a voltage such as -65*mV, got 3. ms...
     """
+    if isinstance(value, (list, tuple)):
+        try:
+            value = Quantity(value)  # a list of quantities keeps its (common) unit
+        except DimensionMismatchError:
+            raise DimensionMismatchError(f"{argument}: the values have different units: "
+                                         f"{value!r}") from None
     if not have_same_dimensions(value, unit):
         shown = value if isinstance(value, Quantity) else repr(value)
         raise DimensionMismatchError(

@@ -1,0 +1,96 @@
+"""Sweeps, f-I curves, rheobase, recording options and the memory guard."""
+
+import numpy as np
+import pytest
+from brian2 import Hz, cm, mS, ms, mV, uA
+
+import hh_brian
+from hh_brian import stimuli
+from hh_brian.simulation import RecordingTooLarge, estimate_memory
+from hh_brian.sweeps import fi_curve, rheobase, sweep
+
+UA_CM2 = uA / cm**2
+
+
+def test_sweep_labels_match_their_neurons():
+    out = sweep("hodgkin_huxley", {"g_K": [30, 40] * mS / cm**2, "g_Na": [100, 120, 140] * mS / cm**2},
+                current=10 * UA_CM2, duration=20 * ms, target="numpy")
+    assert len(out.labels) == 6 and out.result.v.shape == (6, 2000)
+    for k, label in enumerate(out.labels):
+        assert out.result.params["g_K"][k] == label["g_K"]
+        assert out.result.params["g_Na"][k] == label["g_Na"]
+        single = hh_brian.simulate("hodgkin_huxley", 20 * ms, 10 * UA_CM2, target="numpy",
+                                   params=label)
+        assert np.max(np.abs(np.asarray((single.v - out.result.v[k]) / mV))) < 1e-10
+    assert out.find(g_K=40 * mS / cm**2, g_Na=100 * mS / cm**2) == [3]
+
+
+def test_sweep_as_a_list_of_parameter_sets_and_of_amplitudes():
+    out = sweep("passive_membrane", {"g_L": [1, 2] * mS / cm**2, "amplitude": [10, 20] * UA_CM2},
+                current=stimuli.step(1 * UA_CM2, start=1 * ms), product=False,
+                duration=30 * ms, target="numpy")
+    # E_L + I/g_L: -65 + 10/1 and -65 + 20/2
+    np.testing.assert_allclose(np.asarray(out.result.v[:, -1] / mV), [-55, -55], atol=1e-6)
+    with pytest.raises(ValueError, match="same length"):
+        sweep("passive_membrane", {"g_L": [1, 2] * mS / cm**2, "E_L": [-70] * mV},
+              product=False)
+    with pytest.raises(ValueError, match="unknown parameter 'g_x'"):
+        sweep("passive_membrane", {"g_x": [1] * mS / cm**2})
+
+
+def test_fi_curve_is_zero_below_rheobase_and_rises_above():
+    currents = np.array([0, 2, 4, 6, 8, 10, 15, 20]) * UA_CM2
+    fi = fi_curve("hodgkin_huxley", currents, 500 * ms, transient=100 * ms, target="cython")
+    rates = np.asarray(fi.rates / Hz)
+    assert np.all(rates[:3] == 0)  # below the threshold for repetitive firing (~6.3)
+    assert np.all(rates[4:] > 40)  # tonic firing, near 50-90 Hz for the squid axon
+    assert np.all(np.diff(rates[4:]) >= 0)  # rising with the current
+
+
+def test_rheobase_to_the_stated_tolerance():
+    tolerance = 0.02 * UA_CM2
+    I = rheobase("hodgkin_huxley", high=10 * UA_CM2, tolerance=tolerance, duration=100 * ms,
+                 target="cython")
+    fires = hh_brian.simulate("hodgkin_huxley", 100 * ms, stimuli.constant([I, I - tolerance]),
+                              target="cython", record=[]).spike_times()
+    assert len(fires[0]) >= 1 and len(fires[1]) == 0
+
+
+def test_rheobase_checks_its_bracket():
+    with pytest.raises(ValueError, match="high: the model does not fire"):
+        rheobase("hodgkin_huxley", high=1 * UA_CM2, duration=20 * ms, target="numpy")
+
+
+def test_record_subsets():
+    result = hh_brian.simulate("hodgkin_huxley", 20 * ms, stimuli.constant([0, 10, 20] * UA_CM2),
+                               target="numpy", record=["v", "I_Na"], record_neurons=[2],
+                               record_dt=0.1 * ms)
+    assert set(result.traces) == {"v", "I_Na"}
+    assert result.v.shape == (1, 200) and result.n_neurons == 3
+    assert float(result.t[1] / ms) == pytest.approx(0.1)
+    full = hh_brian.simulate("hodgkin_huxley", 20 * ms, 20 * UA_CM2, target="numpy")
+    np.testing.assert_array_equal(np.asarray(result.v[0]), np.asarray(full.v[::10]))
+
+
+def test_spikes_only_mode_finds_the_crossing_steps():
+    spikes = hh_brian.simulate("hodgkin_huxley", 50 * ms, 10 * UA_CM2, target="numpy",
+                               record=[]).spike_times()
+    traced = hh_brian.simulate("hodgkin_huxley", 50 * ms, 10 * UA_CM2,
+                               target="numpy").spike_times()
+    # Online detection reports the start of the step during which v crossed; the
+    # interpolated crossing lies within that step.
+    assert len(spikes) == len(traced)
+    lag = np.asarray((traced - spikes) / ms)
+    assert np.all(lag >= 0) and np.all(lag <= 0.01 + 1e-9)
+
+
+def test_memory_guard_refuses_with_the_estimate():
+    with pytest.raises(RecordingTooLarge, match=r"needs about 256 GB, over the limit of 2.15 GB.*record=\['v'\]"):
+        hh_brian.simulate("hodgkin_huxley", 2000 * ms, stimuli.constant(np.zeros(10000) * UA_CM2),
+                          target="numpy")
+    with pytest.raises(ValueError, match="record: unknown trace"):
+        hh_brian.simulate("hodgkin_huxley", 1 * ms, target="numpy", record=["w"])
+    with pytest.raises(ValueError, match="record_neurons: indices must lie in 0..0"):
+        hh_brian.simulate("hodgkin_huxley", 1 * ms, target="numpy", record_neurons=[3])
+    # The limit can be raised (here only checked, not run: the estimate passes).
+    assert estimate_memory(8, 10000, 200000, 200000, 10000, False) > 2 * 1024**3
