@@ -454,7 +454,19 @@ DEFAULT_MEMORY_LIMIT = 2 * 1024**3
 
 
 class RecordingTooLarge(ValueError):
-    """The requested recording would need more memory than allowed."""
+    """The requested recording would need more memory than allowed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from brian2 import ms, uA, cm
+    >>> from hh_brian import simulate, stimuli
+    >>> try:
+    ...     simulate("hodgkin_huxley", 1000*ms, stimuli.constant(np.zeros(10000)*uA/cm**2))
+    ... except RecordingTooLarge as error:
+    ...     print(str(error)[:60])
+    memory_limit: recording 8 trace(s) of 10000 neuron(s) x 1000
+    """
 
 
 def estimate_memory(n_traces: int, n_recorded: int, n_samples: int, n_steps: int,
@@ -469,7 +481,7 @@ def estimate_memory(n_traces: int, n_recorded: int, n_samples: int, n_steps: int
     Examples
     --------
     >>> estimate_memory(8, 1, 20000, 20000, 1, False) / 1e6  # all of HH, one neuron, 200 ms
-    2.56
+    2.88
     """
     traces = 2 * 8 * n_traces * n_recorded * n_samples
     inputs = 2 * 8 * n_steps * (n_neurons if per_neuron_input else 1)

@@ -43,10 +43,17 @@ COMPILE_FLAGS = ["-w", "-O3", "-ffast-math", "-fno-finite-math-only", "-march=na
 _THREADS_FROM_NEURONS = 2000
 
 _BUILDS = {"count": 0}
+_BUILD_SCRIPT = pathlib.Path(__file__).with_name("_standalone_build.py")
 
 
 class BuildError(RuntimeError):
-    """Compiling a standalone project failed; the message holds the compiler's output."""
+    """Compiling a standalone project failed; the message holds the compiler's output.
+
+    Examples
+    --------
+    >>> issubclass(BuildError, RuntimeError)
+    True
+    """
 
 
 def cache_dir() -> pathlib.Path:
@@ -108,11 +115,28 @@ def _build_spec(spec, stimulus_eqs, stimulus_kind, stimulus_shape, threads) -> d
         "threads": int(threads),
         "flags": COMPILE_FLAGS,
         "versions": [brian2_version, __version__],
+        # Any change to the build script invalidates earlier builds.
+        "recipe": hashlib.sha256(_BUILD_SCRIPT.read_bytes()).hexdigest()[:16],
     }
 
 
 class StandaloneTarget:
-    """Brian2's C++ standalone mode, with compiled projects reused across calls."""
+    """Brian2's C++ standalone mode, with compiled projects reused across calls.
+
+    Registered as ``hh_brian.TARGETS["cpp_standalone"]``; use it through
+    :func:`hh_brian.simulate`.
+
+    Examples
+    --------
+    >>> from brian2 import ms, uA, cm, mS
+    >>> import hh_brian
+    >>> first = hh_brian.simulate("hodgkin_huxley", 20*ms, 10*uA/cm**2, target="cpp_standalone")
+    >>> builds = build_count()
+    >>> again = hh_brian.simulate("hodgkin_huxley", 20*ms, 10*uA/cm**2, target="cpp_standalone",
+    ...                           params={"g_Na": 100*mS/cm**2})
+    >>> build_count() == builds  # new values, no new compilation
+    True
+    """
 
     description = "Brian2 C++ standalone, compiled once per code shape and cached"
 

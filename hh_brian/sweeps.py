@@ -31,6 +31,13 @@ class SweepResult:
         The batch run; row k of every trace is neuron k.
     labels : list of dict
         ``labels[k]`` maps each swept name to neuron k's value.
+
+    Examples
+    --------
+    >>> from brian2 import mV, ms
+    >>> out = sweep("passive_membrane", {"E_L": [-70, -60]*mV}, duration=5*ms, target="numpy")
+    >>> [float(label["E_L"] / mV) for label in out.labels], out.find(E_L=-60*mV)
+    ([-70.0, -60.0], [1])
     """
 
     result: object
@@ -140,6 +147,13 @@ class FICurve:
     spike_counts : ndarray
         Spikes counted after the transient.
     transient, duration : Quantity
+
+    Examples
+    --------
+    >>> from brian2 import uA, cm, ms
+    >>> fi = fi_curve("hodgkin_huxley", [10]*uA/cm**2, 200*ms, transient=50*ms, target="numpy")
+    >>> fi.spike_counts
+    array([10])
     """
 
     currents: Quantity

@@ -9,7 +9,7 @@ import inspect
 import pytest
 
 MODULES = ["models", "simulation", "stimuli", "analysis", "plotting", "gallery", "reference",
-           "validation", "units", "traces", "cli"]
+           "validation", "units", "traces", "cli", "standalone", "sweeps"]
 PUBLIC = [(module, name) for module in MODULES
           for name in importlib.import_module(f"hh_brian.{module}").__all__]
 

@@ -1,0 +1,262 @@
+"""Speed and memory of hh_brian's targets on the 4D Hodgkin–Huxley model (a script, not a test).
+
+Prints tables for HH (``neuron_func_7``) with forward Euler at dt = 0.01 ms and a constant
+10 µA/cm² input (tonic firing), recording spikes only:
+
+1. ns per neuron-step for N = 1, 100, 10,000, 100,000 neurons on every target, the
+   vectorised numpy reference integrator, NEURON when it is installed (its ``hh`` mechanism
+   in single-compartment sections with the same parameters), and a plain C loop of the same
+   equations compiled here with the same flags (the floor); each with its ratio to the floor;
+2. the latency of a repeated single-neuron 200-ms run whose parameters change (warm cache),
+   and of the first run (cold cache);
+3. peak memory of 10,000 neurons for 1 s, spikes only;
+4. scaling: time against N and against duration.
+
+Usage::
+
+    python benchmarks/benchmark.py [--quick]
+
+``--quick`` skips the largest runs of the slow targets. Timings are wall-clock on this
+machine, best of a few repeats; compilation is excluded except in the cold-start line.
+"""
+
+import argparse
+import os
+import pathlib
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+
+import numpy as np
+
+HERE = pathlib.Path(__file__).resolve().parent
+
+C_LOOP = r"""
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <omp.h>
+
+static inline double exprel(double x) { return x == 0.0 ? 1.0 : expm1(x) / x; }
+
+int main(int argc, char **argv) {
+    const int N = atoi(argv[1]), steps = atoi(argv[2]);
+    const double dt = 0.01, I = 10.0, C = 1.0, gK = 36, EK = -77, gNa = 120, ENa = 55,
+                 gL = 0.3, EL = -54.4, vr = -65;
+    double *v = malloc(N * sizeof(double)), *n = malloc(N * sizeof(double)),
+           *m = malloc(N * sizeof(double)), *h = malloc(N * sizeof(double));
+    long spikes = 0;
+    for (int i = 0; i < N; i++) { v[i] = -65; n[i] = 0.3177; m[i] = 0.0529; h[i] = 0.5961; }
+    double start = omp_get_wtime();
+    for (int s = 0; s < steps; s++) {
+        #pragma omp parallel for simd reduction(+:spikes)
+        for (int i = 0; i < N; i++) {
+            double u = v[i] - vr;
+            double an = 0.1 / exprel((10 - u) / 10), bn = 0.125 * exp(-u / 80);
+            double am = 1.0 / exprel((25 - u) / 10), bm = 4 * exp(-u / 18);
+            double ah = 0.07 * exp(-u / 20), bh = 1 / (exp((30 - u) / 10) + 1);
+            double n4 = n[i] * n[i] * n[i] * n[i], m3 = m[i] * m[i] * m[i];
+            double dv = (I - gK * n4 * (v[i] - EK) - gNa * m3 * h[i] * (v[i] - ENa)
+                         - gL * (v[i] - EL)) / C;
+            double vn = v[i] + dt * dv;
+            spikes += (v[i] < 0) & (vn >= 0);
+            n[i] += dt * (an - (an + bn) * n[i]);
+            m[i] += dt * (am - (am + bm) * m[i]);
+            h[i] += dt * (ah - (ah + bh) * h[i]);
+            v[i] = vn;
+        }
+    }
+    double elapsed = omp_get_wtime() - start;
+    printf("%.9f %ld\n", elapsed, spikes);
+    return 0;
+}
+"""
+
+
+def c_floor(workdir, flags):
+    """Compile the plain C loop with ``flags`` (+ OpenMP) and return a timing function."""
+    source = workdir / "hh_loop.c"
+    source.write_text(C_LOOP)
+    binary = workdir / "hh_loop"
+    cflags = [f for f in flags if f != "-std=c++11"]
+    subprocess.run(["gcc", *cflags, "-fopenmp", str(source), "-o", str(binary), "-lm"],
+                   check=True)
+
+    def run(N, steps):
+        # Threads as the standalone target uses them: one thread for small groups.
+        threads = str(os.cpu_count() or 1) if N >= standalone_threshold() else "1"
+        out = subprocess.run([str(binary), str(N), str(steps)], capture_output=True,
+                             text=True, check=True,
+                             env={**os.environ, "OMP_NUM_THREADS": threads}).stdout.split()
+        return float(out[0])
+
+    return run
+
+
+def standalone_threshold():
+    from hh_brian import standalone
+
+    return standalone._THREADS_FROM_NEURONS
+
+
+def best_of(function, repeats):
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def hh_brian_runner(target, N, duration_ms):
+    import hh_brian
+    from brian2 import cm, ms, uA
+
+    current = hh_brian.stimuli.constant(np.full(N, 10.0) * uA / cm**2) if N > 1 \
+        else 10 * uA / cm**2
+
+    def run():
+        hh_brian.simulate("hodgkin_huxley", duration_ms * ms, current, target=target,
+                          record=[])
+
+    run()  # compile / warm up
+    return run
+
+
+def reference_runner(N, duration_ms):
+    from hh_brian import reference
+
+    def run():
+        reference.integrate("neuron_func_7", duration_ms, np.full((N, 1), 10.0)
+                            * np.ones((1, int(round(duration_ms / 0.01)))))
+
+    return run
+
+
+def neuron_runner(N, duration_ms):
+    try:
+        from neuron import h
+    except ImportError:
+        return None
+    h.load_file("stdrun.hoc")
+    sections = []
+    for _ in range(N):
+        sec = h.Section()
+        sec.L = sec.diam = 100 / np.pi ** 0.5  # area 1e4 um^2 = 1e-4 cm^2
+        sec.cm = 1.0
+        sec.insert("hh")
+        for seg in sec:
+            seg.hh.gnabar, seg.hh.gkbar, seg.hh.gl, seg.hh.el = 0.12, 0.036, 0.0003, -54.4
+        stim = h.IClamp(sec(0.5))
+        stim.delay, stim.dur, stim.amp = 0, 1e9, 10e-3 * 1e-4 * 1e3  # 10 uA/cm^2 -> nA
+        sections.append((sec, stim))
+    h.dt = 0.01
+    h.celsius = 6.3
+
+    def run():
+        h.finitialize(-65)
+        h.continuerun(duration_ms)
+
+    return run
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args(argv)
+
+    from hh_brian import standalone
+
+    work = pathlib.Path(tempfile.mkdtemp(prefix="hh-bench-"))
+    floor = c_floor(work, standalone.COMPILE_FLAGS)
+    sizes = [1, 100, 10_000, 100_000]
+    durations = {1: 200, 100: 200, 10_000: 200, 100_000: 20}
+    rows = []
+    print(f"# hh_brian benchmark: HH 4D, Euler, dt 0.01 ms; {os.cpu_count()} cores")
+    print(f"{'engine':22s} {'N':>8s} {'ms sim':>7s} {'wall s':>8s} {'ns/neuron-step':>15s} "
+          f"{'x floor':>8s}")
+    for N in sizes:
+        duration = durations[N]
+        steps = int(round(duration / 0.01))
+        floor_s = min(floor(N, steps) for _ in range(3))
+        engines = [("C loop (floor)", None, duration)]
+        # The slow engines run shorter (at most 2e7 neuron-steps): ns per neuron-step is
+        # what is compared, and it does not depend on the duration (see the last table).
+        short = min(duration, max(1, int(2e7 / N * 0.01)))
+        engines.append(("hh_brian cpp_standalone", hh_brian_runner("cpp_standalone", N, duration),
+                        duration))
+        engines.append(("hh_brian cython", hh_brian_runner("cython", N, duration), duration))
+        if not (args.quick and N >= 10_000):
+            engines.append(("hh_brian numpy", hh_brian_runner("numpy", N, short), short))
+            engines.append(("reference (numpy)", reference_runner(N, short), short))
+        neuron = neuron_runner(N, duration) if N <= 10_000 else None
+        if neuron is not None:
+            engines.append(("NEURON hh", neuron, duration))
+        floor_ns = floor_s / (N * steps) * 1e9
+        for name, runner, ms_sim in engines:
+            seconds = floor_s if runner is None else best_of(runner, 2 if N > 100 else 3)
+            ns = seconds / (N * int(round(ms_sim / 0.01))) * 1e9
+            rows.append((name, N, ms_sim, seconds, ns))
+            print(f"{name:22s} {N:8d} {ms_sim:7d} {seconds:8.3f} {ns:15.2f} "
+                  f"{ns / floor_ns:8.2f}", flush=True)
+    if neuron_runner(1, 1) is None:
+        print("NEURON: not installed (pip install neuron to include it)")
+
+    print("\n# repeated single-neuron 200-ms runs with a changed parameter (warm cache)")
+    import hh_brian
+    from brian2 import cm, mS, ms, uA
+
+    for target, record in (("cpp_standalone", ["v"]), ("cpp_standalone", None),
+                           ("cython", ["v"])):
+        hh_brian.simulate("hodgkin_huxley", 200 * ms, 10 * uA / cm**2, target=target,
+                          record=record)
+        values = iter(np.linspace(100, 140, 50))
+        seconds = best_of(lambda: hh_brian.simulate(
+            "hodgkin_huxley", 200 * ms, 10 * uA / cm**2, target=target, record=record,
+            params={"g_Na": next(values) * mS / cm**2}), 10)
+        label = "v only" if record else "all traces"
+        print(f"{target:15s} {label:11s} {seconds * 1e3:8.1f} ms per run")
+
+    print("\n# first run (cold cache, compilation included)")
+    env = {**os.environ, "HH_BRIAN_CACHE_DIR": str(work / "cold"),
+           "CYTHON_CACHE_DIR": str(work / "cold-cython")}
+    for target in ("cpp_standalone", "cython"):
+        code = (f"import time; t = time.perf_counter(); import hh_brian; from brian2 import ms;"
+                f"hh_brian.simulate('hodgkin_huxley', 200*ms, target='{target}', record=['v']);"
+                f"print(time.perf_counter() - t)")
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                             text=True, check=True).stdout.split()[-1]
+        print(f"{target:15s} {float(out):8.1f} s (import, build and run)")
+
+    print("\n# peak memory: 10,000 neurons for 1 s, spikes only (whole process tree)")
+    for target in ("cpp_standalone", "cython"):
+        code = textwrap.dedent(f"""
+            import resource, numpy as np, hh_brian
+            from brian2 import ms, uA, cm
+            r = hh_brian.simulate('hodgkin_huxley', 1000*ms,
+                                  hh_brian.stimuli.constant(np.full(10000, 10.0)*uA/cm**2),
+                                  target='{target}', record=[])
+            own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            print(own, kids, sum(len(s) for s in r.spike_times()))
+        """)
+        own, kids, spikes = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                                           text=True, check=True).stdout.split()
+        print(f"{target:15s} python {int(own) / 1024:7.1f} MB, largest child "
+              f"{int(kids) / 1024:7.1f} MB, {spikes} spikes")
+
+    print("\n# scaling with duration (cpp_standalone, N = 10,000)")
+    for duration in (50, 100, 200):
+        runner = hh_brian_runner("cpp_standalone", 10_000, duration)
+        seconds = best_of(runner, 2)
+        print(f"{duration:5d} ms: {seconds:7.3f} s, "
+              f"{seconds / (10_000 * duration / 0.01) * 1e9:6.2f} ns/neuron-step")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
