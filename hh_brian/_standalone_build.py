@@ -33,6 +33,26 @@ def _vectorisable_exprel():
         CPPCodeGenerator, code=_EXPREL, name="_exprel")
 
 
+def _vectorise_state_update(folder: pathlib.Path) -> None:
+    """Mark the per-neuron loop of the state update as a SIMD loop.
+
+    Its iterations are independent (one neuron each), but gcc cannot prove that the
+    parameter and state arrays do not overlap and leaves the loop scalar; with the pragma it
+    vectorises it, calling glibc's vector exp/expm1.
+    """
+    path = folder / "code_objects" / "neurons_stateupdater_codeobject.cpp"
+    code = path.read_text()
+    loop = "for(int _idx=0; _idx<_N; _idx++)"
+    if code.count(loop) != 1:
+        raise RuntimeError(f"unexpected state-update code in {path}: cannot mark its loop")
+    if "#pragma omp parallel for schedule(static)" in code:
+        code = code.replace("#pragma omp parallel for schedule(static)",
+                            "#pragma omp parallel for simd schedule(static)", 1)
+    else:
+        code = code.replace(loop, "#pragma omp simd\n    " + loop, 1)
+    path.write_text(code)
+
+
 def main(folder: pathlib.Path) -> None:
     build = json.loads((folder / "build.json").read_text())
     from brian2 import (Clock, Equations, Network, NeuronGroup, SpikeMonitor, StateMonitor,
@@ -77,7 +97,11 @@ def main(folder: pathlib.Path) -> None:
         objects.append(spikes)
     network = Network(*objects)
     network.run(build["n_steps"] * dt, namespace={})
-    device.build(directory=str(folder), compile=True, run=False, with_output=False)
+    device.build(directory=str(folder), compile=False, run=False, with_output=False)
+    _vectorise_state_update(folder)
+    from brian2.codegen.cpp_prefs import get_compiler_and_args
+
+    device.compile_source(str(folder), get_compiler_and_args()[0], False, False)
 
     if build["record"]:
         files["t"] = device.get_array_filename(monitor.variables["t"])
