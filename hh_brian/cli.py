@@ -57,8 +57,8 @@ def parse_quantity(text: str, unit=None, argument: str = "value") -> Quantity:
     Examples
     --------
     >>> from brian2 import uA, cm
-    >>> print(parse_quantity("5uA/cm2", uA/cm**2))
-    5. uA/cm^2
+    >>> float(parse_quantity("5uA/cm2", uA/cm**2) / (uA/cm**2))
+    5.0
     >>> float(parse_quantity("50 nA/mm**2") / (uA/cm**2))
     5.0
     """
