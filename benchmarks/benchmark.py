@@ -149,15 +149,19 @@ def neuron_runner(N, duration_ms):
         sec.L = sec.diam = 100 / np.pi ** 0.5  # area 1e4 um^2 = 1e-4 cm^2
         sec.cm = 1.0
         sec.insert("hh")
+        sec.ena, sec.ek = 55, -77  # the source's reversal potentials (NEURON: 50, -77)
         for seg in sec:
             seg.hh.gnabar, seg.hh.gkbar, seg.hh.gl, seg.hh.el = 0.12, 0.036, 0.0003, -54.4
         stim = h.IClamp(sec(0.5))
-        stim.delay, stim.dur, stim.amp = 0, 1e9, 10e-3 * 1e-4 * 1e3  # 10 uA/cm^2 -> nA
+        # 10 uA/cm^2 over 1e-4 cm^2 is 1e-3 uA = 1 nA.
+        stim.delay, stim.dur, stim.amp = 0, 1e9, 10 * 1e-4 * 1e3
         sections.append((sec, stim))
     h.dt = 0.01
     h.celsius = 6.3
+    h.secondorder = 0  # backward Euler; NEURON has no forward Euler
 
     def run():
+        assert sections  # keeps the sections alive as long as the runner
         h.finitialize(-65)
         h.continuerun(duration_ms)
 

@@ -122,3 +122,13 @@ def test_compiler_failure_is_a_clear_error(monkeypatch, tmp_path):
         hh_brian.simulate("passive_membrane", 1 * ms, target="cpp_standalone")
     # Nothing half-built is left to be mistaken for a project.
     assert not list((tmp_path / "standalone").glob("*/manifest.json"))
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")
+def test_nan_detection_still_works_with_fast_math():
+    # dt * g_L / C_m = 5000: each Euler step multiplies v - E_L by -4999 until it overflows.
+    # The flags keep NaN and infinity semantics (-fno-finite-math-only), so it is reported.
+    with pytest.warns(RuntimeWarning, match="NaN or infinite"):
+        hh_brian.simulate("passive_membrane", 100 * ms, 0 * uA / cm**2, dt=0.5 * ms,
+                          target="cpp_standalone", params={"g_L": 1e4 * mS / cm**2},
+                          initial={"v": -60 * mV})
