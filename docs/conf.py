@@ -58,7 +58,10 @@ def _run_examples():
                               capture_output=True, text=True, env=env)
         if done.returncode != 0:
             raise RuntimeError(f"examples/{script} failed:\n{done.stderr[-3000:]}")
-        (GENERATED / f"{pathlib.Path(script).stem}.txt").write_text(done.stdout)
+        # Keep what the example reports, not where this build put its files.
+        report = [line for line in done.stdout.splitlines()
+                  if not line.startswith("figure written to")]
+        (GENERATED / f"{pathlib.Path(script).stem}.txt").write_text("\n".join(report) + "\n")
 
 
 def _model_pages():
@@ -73,8 +76,11 @@ def _model_pages():
             source = model.source_symbols.get(name, name)
             rows.append(f"   * - ``{name}``\n     - {float(number):g}\n     - {unit}\n"
                         f"     - ``{source}``")
-        latex = "\n".join("   " + line for line in model.to_latex().splitlines())
-        text = (f".. math::\n\n{latex}\n\n"
+        # nowrap: the block is already an aligned environment; Sphinx's own wrapping would
+        # nest it in a split, which MathJax refuses.
+        latex = "\n".join("   " + line for line in
+                          ["\\[", *model.to_latex().splitlines(), "\\]"])
+        text = (f".. math::\n   :nowrap:\n\n{latex}\n\n"
                 f".. list-table:: Default parameters of ``{model.name}``\n"
                 "   :header-rows: 1\n\n   * - parameter\n     - value\n     - unit\n"
                 "     - name in the source\n" + "\n".join(rows) + "\n")
