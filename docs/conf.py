@@ -95,7 +95,7 @@ def _validation_table():
              "   * - model", "     - target", "     - steps", "     - max abs dv (mV)",
              "     - spikes", "     - max spike-time difference (ms)"]
     for model in hh_brian.list_models():
-        for target in ("cython", "numpy"):
+        for target in ("cython", "numpy", "cpp_standalone"):
             agreement = compare_with_reference(model, target,
                                                max_steps=20000 if target == "numpy" else None)
             lines += [f"   * - ``{model.name}``", f"     - {target}",

@@ -24,7 +24,7 @@ GATE_TOL = 1e-10  # dimensionless; gates move ~1e-2 per mV, so 1e-8 mV maps to ~
 CURRENT_TOL = 1e-6  # uA/cm^2; currents reach 1e3 uA/cm^2 with g up to 120 mS/cm^2 * 1e-8 mV
 
 MODELS = [m.name for m in hh_brian.list_models()]
-TARGETS = ["cython", "numpy"]
+TARGETS = ["cython", "numpy", "cpp_standalone"]
 
 
 # The numpy target runs the 2-s noise-driven reduction at ~0.4 ms of wall time per step;
