@@ -151,18 +151,16 @@ def _stimulus(args, model):
 
     name = args.protocol
     if name == "source":
-        default = model.protocol_amplitude if model.protocol_amplitude is not None else None
-        return stimuli.protocol(amplitude(default))
+        return stimuli.protocol(amplitude(model.protocol_amplitude))
     if name == "step":
         stop = None if args.stop is None else time("--stop", args.stop)
         return stimuli.step(amplitude(), time("--start", args.start, 0 * ms), stop)
     if name == "pulse":
         return stimuli.pulse(amplitude(), time("--start", args.start), time("--stop", args.stop))
     if name == "ramp":
-        end = parse_quantity(args.amplitude_end or "", CURRENT_DENSITY, "--amplitude-end") \
-            if args.amplitude_end else None
-        if end is None:
+        if not args.amplitude_end:
             raise UsageError("--amplitude-end: protocol 'ramp' needs the final amplitude")
+        end = parse_quantity(args.amplitude_end, CURRENT_DENSITY, "--amplitude-end")
         return stimuli.ramp(amplitude(0 * CURRENT_DENSITY), end, time("--start", args.start),
                             time("--stop", args.stop))
     if name == "sine":

@@ -141,8 +141,6 @@ class StandaloneTarget:
     description = "Brian2 C++ standalone, compiled once per code shape and cached"
 
     def run(self, spec) -> dict:
-        from brian2 import Quantity, second
-
         from .simulation import analytic_initial_state, stimulus_arrays
 
         stimulus_eqs, stim_kind, stim_values = stimulus_arrays(spec)
@@ -161,8 +159,7 @@ class StandaloneTarget:
         try:
             args = ["--results_dir", str(run_dir) + os.sep]
             for name, value in values.items():
-                array = np.asarray(value / Quantity(1, dim=getattr(value, "dim", None))
-                                   if isinstance(value, Quantity) else value, dtype=np.float64)
+                array = np.asarray(value, dtype=np.float64)  # a Quantity gives its SI value
                 if array.size == 1:
                     args.append(f"neurons.{name}={float(array.ravel()[0])!r}")
                 else:
