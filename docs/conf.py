@@ -26,14 +26,21 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
+    # Copies MathJax into _static/ and points mathjax_path at it: the equations must render
+    # for a reader without a network, and the default loads MathJax from a CDN.
+    "sphinx-mathjax-offline",
     "sphinx.ext.viewcode",
     "numpydoc",
 ]
 exclude_patterns = ["_build", "_generated/**/*.rst"]
 html_theme = "alabaster"
-html_static_path = []
+html_static_path = ["_static"]
+# Code and tables need more room than alabaster's 940-px page and 800-px text column: the
+# page takes 1200 px, which a 1280-px window holds beside its scrollbar, and what is still
+# too wide wraps (fit.css) instead of hiding behind a scrollbar.
 html_theme_options = {"description": "Hodgkin–Huxley, step by step, with Brian2",
-                      "fixed_sidebar": True}
+                      "fixed_sidebar": True, "page_width": "1200px", "body_max_width": "none"}
+html_css_files = ["fit.css"]
 autodoc_default_options = {"members": True, "member-order": "bysource"}
 autosummary_generate = False
 numpydoc_show_class_members = False
