@@ -1,33 +1,77 @@
 """The ``hh-brian`` command: list models, run one, write every figure, analyse dV/dt.
 
-Quantities are read with their units: ``5uA/cm2``, ``5 uA/cm**2``, ``50nA/mm2``, ``200ms``,
-``g_Na=100mS/cm2``. Mistakes (a wrong unit, an unknown model or parameter) give one line on
-standard error naming the valid choices, and exit status 2.
+Quantities are read with their units: ``5uA/cm2``, ``5 uA/cm**2``, ``µA/cm²``, ``50nA/mm2``,
+``200ms``, ``1s``, ``g_Na=100mS/cm2``; negative values may follow their option directly
+(``--current -5uA/cm2``). Every value is checked before anything is compiled or run: a
+mistake gives one line on standard error naming the option and what it expects, and exit
+status 2.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import math
 import pathlib
 import re
 import sys
 
 import numpy as np
-from brian2 import DimensionMismatchError, Quantity, mm, ms, mV, nA
 import brian2
+from brian2 import (DimensionMismatchError, Hz, Quantity, farad, metre, mm, ms, mV, nA,
+                    second, siemens, volt)
 from brian2.core.namespace import DEFAULT_UNITS
-from brian2.units.fundamentalunits import Unit
+from brian2.stateupdaters.base import StateUpdateMethod
+from brian2.units.fundamentalunits import DIMENSIONLESS, Unit, get_dimensions
 
-from . import __version__, stimuli
+from . import TARGETS, __version__, simulate, stimuli
 from .models import get_model, list_models
+from .simulation import RecordingTooLarge
 from .units import CURRENT_DENSITY, describe_dimension
 
 __all__ = ["main", "parse_quantity"]
 
 _NA_MM2 = nA / mm**2
-# Brian2's unit names: the full set and the short aliases it exports (mS, uF, ...).
-_UNITS = {**DEFAULT_UNITS, **{k: v for k, v in vars(brian2).items() if isinstance(v, Unit)}}
+
+
+def _unit_names() -> dict:
+    # Brian2's unit names: the full set and the short aliases it exports (mS, uF, ...).
+    units = {**DEFAULT_UNITS, **{k: v for k, v in vars(brian2).items() if isinstance(v, Unit)}}
+    # Brian2 has short aliases for some units only (ms, mV, uA) and none for the unprefixed
+    # ones, not even `s`, the symbol people type most. Each missing one (s, V, uV, kS...) is
+    # taken from the full name (second, volt, uvolt, ksiemens).
+    symbols = {"s": "second", "V": "volt", "A": "amp", "S": "siemens", "F": "farad",
+               "m": "metre", "Hz": "hertz"}
+    for symbol, name in symbols.items():
+        for prefix in ("", "p", "n", "u", "m", "c", "k", "M", "G"):
+            if prefix + name in DEFAULT_UNITS:
+                units.setdefault(prefix + symbol, DEFAULT_UNITS[prefix + name])
+    units["sec"] = second
+    return units
+
+
+_UNITS = _unit_names()
+
+#: Units quoted in error messages, by the dimension the option expects.
+_UNIT_EXAMPLES = {
+    get_dimensions(second): "ms, s, us",
+    get_dimensions(volt): "mV, V, uV",
+    get_dimensions(CURRENT_DENSITY): "uA/cm2, nA/mm2, mA/cm2",
+    get_dimensions(siemens / metre**2): "mS/cm2, uS/mm2, S/m2",
+    get_dimensions(farad / metre**2): "uF/cm2, nF/mm2, F/m2",
+    get_dimensions(Hz): "Hz, kHz",
+}
+_ANY_UNIT_EXAMPLES = "mV, ms, uA/cm2, mS/cm2"
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+# Longer unit texts are no unit anyone means, and could nest deep enough to exhaust the parser.
+_MAX_UNIT_LENGTH = 64
+_MAX_POWER = 9
+
+# Brian2's explicit methods integrate any of the models. The others are refused up front:
+# exact and linear need linear equations, independent can search for a solution for minutes,
+# and the GSL methods need the GSL library and a compiled target.
+_METHODS = tuple(name for name in ("euler", "exponential_euler", "heun", "milstein", "rk2",
+                                   "rk4") if name in StateUpdateMethod.stateupdaters)
 
 
 class UsageError(Exception):
@@ -35,81 +79,169 @@ class UsageError(Exception):
 
 
 def parse_quantity(text: str, unit=None, argument: str = "value") -> Quantity:
-    """Read a quantity written with its unit, e.g. ``"5uA/cm2"`` or ``"5 uA/cm**2"``.
+    """Read a quantity written with its unit, e.g. ``"5uA/cm2"`` or ``"-5 uA/cm**2"``.
 
-    Units are Brian2's names (``mV``, ``ms``, ``uA``, ``nA``, ``cm``, ``mS``, ``Hz``…);
-    ``µ`` may stand for ``u``, ``^`` for ``**``, and a digit right after a unit is its power
-    (``cm2`` is ``cm**2``).
+    Units are Brian2's names (``mV``, ``ms``, ``uA``, ``nA``, ``cm``, ``mS``, ``Hz``...) and
+    the SI symbols it lacks, prefixed or not (``s`` or ``sec``, ``V``, ``uV``, ``S``, ``kS``,
+    ``F``, ``A``, ``m``...). ``µ`` may stand for ``u``; a power is written ``**2``, ``^2``,
+    ``²`` or as a digit right after the unit (``cm2`` is ``cm**2``); a space may separate the
+    number from its unit.
 
     Parameters
     ----------
     text : str
     unit : Unit, optional
-        If given, the dimension the quantity must have.
+        If given, the dimension the quantity must have (``1`` for a plain number).
     argument : str
         Named in error messages.
+
+    Returns
+    -------
+    Quantity
 
     Raises
     ------
     UsageError
-        If the text is not a number with a known unit, or has the wrong dimension.
+        If the text is not a finite number with a known unit, or has the wrong dimension.
+        The message names ``argument`` and, for an unknown unit, units of the expected
+        dimension.
 
     Examples
     --------
-    >>> from brian2 import uA, cm
+    >>> from brian2 import uA, cm, ms
     >>> float(parse_quantity("5uA/cm2", uA/cm**2) / (uA/cm**2))
     5.0
     >>> float(parse_quantity("50 nA/mm**2") / (uA/cm**2))
     5.0
+    >>> float(parse_quantity("-5 µA/cm²") / (uA/cm**2))
+    -5.0
+    >>> float(parse_quantity("1.5s", ms) / ms)
+    1500.0
+    >>> try:
+    ...     parse_quantity("10 parsec", ms, "--duration")
+    ... except UsageError as error:
+    ...     print(error)  # doctest: +NORMALIZE_WHITESPACE
+    --duration: unknown unit 'parsec' in '10 parsec';
+    valid units for --duration include ms, s, us
     """
-    cleaned = text.strip().replace("µ", "u").replace("μ", "u").replace("^", "**")
-    match = re.fullmatch(r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*)", cleaned)
+    text = text.strip()
+    expected = None if unit is None else get_dimensions(unit)
+    cleaned = text.replace("µ", "u").replace("μ", "u")
+    cleaned = re.sub(r"[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+", lambda m: "**" + m.group().translate(_SUPERSCRIPTS),
+                     cleaned)
+    cleaned = cleaned.replace("^", "**").replace("·", "*")
+    match = re.fullmatch(r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*)", cleaned,
+                         flags=re.DOTALL)
     if not match:
-        raise UsageError(f"{argument}: expected a number with a unit, such as 5uA/cm2; got "
-                         f"{text!r}")
+        raise UsageError(f"{argument}: expected {_what(expected)}, got {text!r}")
     number, unit_text = float(match.group(1)), match.group(2).strip()
     unit_text = re.sub(r"([A-Za-z]+)(\d+)", r"\1**\2", unit_text)
-    value = number * _evaluate_unit(unit_text, text, argument) if unit_text else Quantity(number)
-    if unit is not None and not value.has_same_dimensions(unit):
-        expected = describe_dimension(unit).replace("**", "").replace("*", "")
-        raise UsageError(f"{argument}: expected {expected}, got {text!r}")
+    # A dimensionless unit (radian) times a number is a plain float; keep the Quantity type.
+    value = Quantity(number * _evaluate_unit(unit_text, text, argument, expected) if unit_text
+                     else number)
+    if not np.isfinite(float(np.asarray(value))):
+        raise UsageError(f"{argument}: expected a finite value, got {text!r}")
+    if expected is not None and get_dimensions(value) != expected:
+        raise UsageError(f"{argument}: expected {_what(expected)}, got {text!r}")
     return value
 
 
-def _evaluate_unit(unit_text, text, argument):
-    def fail():
-        return UsageError(f"{argument}: cannot read the unit of {text!r}; write it like "
-                          f"uA/cm2, mS/cm**2, mV or ms")
+def _what(dimension) -> str:
+    if dimension is None:
+        return "a number with a unit, such as 5uA/cm2 or 10ms"
+    if dimension == DIMENSIONLESS:
+        return "a plain number without a unit, such as 0.3"
+    # describe_dimension writes Python expressions (5*uA/cm**2); the command line reads 5uA/cm2.
+    return describe_dimension(Quantity(1.0, dim=dimension)).replace("**", "").replace("*", "")
 
+
+def _unit_hint(dimension, argument: str) -> str:
+    if dimension == DIMENSIONLESS:
+        return f"{argument} takes a plain number without a unit, such as 0.3"
+    examples = _UNIT_EXAMPLES.get(dimension, _ANY_UNIT_EXAMPLES)
+    return f"valid units for {argument} include {examples}"
+
+
+def _evaluate_unit(unit_text, text, argument, expected):
+    def fail():
+        return UsageError(f"{argument}: cannot read the unit of {text!r}; "
+                          f"{_unit_hint(expected, argument)}")
+
+    if len(unit_text) > _MAX_UNIT_LENGTH:
+        raise fail()
     try:
         tree = ast.parse(unit_text, mode="eval")
-    except SyntaxError:
+    except (SyntaxError, ValueError):
         raise fail() from None
+
+    def power(node):
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            return -power(node.operand) if isinstance(node.op, ast.USub) else power(node.operand)
+        if (isinstance(node, ast.Constant) and type(node.value) is int
+                and node.value <= _MAX_POWER):
+            return node.value
+        raise fail()
 
     def walk(node):
         if isinstance(node, ast.Expression):
             return walk(node.body)
         if isinstance(node, ast.Name):
             if node.id not in _UNITS:
-                raise UsageError(f"{argument}: unknown unit {node.id!r} in {text!r}")
+                raise UsageError(f"{argument}: unknown unit {node.id!r} in {text!r}; "
+                                 f"{_unit_hint(expected, argument)}")
             return _UNITS[node.id]
         if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.Div)):
             left, right = walk(node.left), walk(node.right)
             return left * right if isinstance(node.op, ast.Mult) else left / right
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
-            if not isinstance(node.right, ast.Constant) or not isinstance(node.right.value, int):
-                raise fail()
-            return walk(node.left) ** node.right.value
+            return walk(node.left) ** power(node.right)
         raise fail()
 
     return walk(tree)
 
 
-def _assignment(text: str, argument: str) -> tuple[str, str]:
+def _assignment(text: str, argument: str, example: str) -> tuple[str, str]:
     name, sep, value = text.partition("=")
     if not sep or not name.strip() or not value.strip():
-        raise UsageError(f"{argument}: expected NAME=VALUE, such as g_Na=100mS/cm2; got {text!r}")
+        raise UsageError(f"{argument}: expected NAME=VALUE, such as {example}; got {text!r}")
     return name.strip(), value.strip()
+
+
+def _fraction(text: str, argument: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value <= 1:
+        raise UsageError(f"{argument}: expected a gate's open fraction, a number from 0 to 1 "
+                         f"such as 0.3; got {text!r}")
+    return value
+
+
+def _positive_time(text: str, argument: str) -> Quantity:
+    value = parse_quantity(text, ms, argument)
+    if not value > 0:
+        raise UsageError(f"{argument}: expected a positive time, such as 10ms; got {text!r}")
+    return value
+
+
+def _target(name: str) -> str:
+    if name not in TARGETS:
+        raise UsageError(f"--target: unknown target {name!r}; valid targets: "
+                         f"{', '.join(TARGETS)}")
+    return name
+
+
+def _folder(path: pathlib.Path, argument: str) -> None:
+    """Create ``path`` now, so that a folder that cannot exist is refused before the run."""
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{argument}: {str(path)!r} is a file, not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise UsageError(f"{argument}: cannot create the folder {str(path)!r}: {reason}") \
+            from None
 
 
 # --------------------------------------------------------------------------------------------
@@ -122,12 +254,35 @@ def _cmd_models(args) -> int:
     return 0
 
 
-PROTOCOLS = ("source", "step", "pulse", "ramp", "sine", "noise")
+#: Each protocol and the options it reads; any other protocol option is refused.
+_PROTOCOL_OPTIONS = {
+    "source": ("amplitude",),
+    "step": ("amplitude", "start", "stop"),
+    "pulse": ("amplitude", "start", "stop"),
+    "ramp": ("amplitude", "amplitude_end", "start", "stop"),
+    "sine": ("amplitude", "frequency", "start", "stop"),
+    "noise": ("amplitude", "sigma", "seed"),
+}
+PROTOCOLS = tuple(_PROTOCOL_OPTIONS)
+_ALL_PROTOCOL_OPTIONS = ("amplitude", "amplitude_end", "start", "stop", "frequency", "sigma",
+                         "seed")
+
+
+def _option(dest: str) -> str:
+    return "--" + dest.replace("_", "-")
 
 
 def _stimulus(args, model):
     if args.current is not None and args.protocol is not None:
         raise UsageError("--current, --protocol: give one or the other")
+    given = [dest for dest in _ALL_PROTOCOL_OPTIONS if getattr(args, dest) is not None]
+    if args.protocol is None and given:
+        raise UsageError(f"{_option(given[0])}: only used with --protocol, e.g. --protocol step")
+    unused = [dest for dest in given if dest not in _PROTOCOL_OPTIONS.get(args.protocol, ())]
+    if unused:
+        uses = ", ".join(_option(dest) for dest in _PROTOCOL_OPTIONS[args.protocol])
+        raise UsageError(f"{_option(unused[0])}: protocol {args.protocol!r} does not use it; "
+                         f"it uses {uses}")
     if args.current is not None:
         return stimuli.constant(parse_quantity(args.current, CURRENT_DENSITY, "--current"))
     if args.protocol is None:
@@ -151,70 +306,138 @@ def _stimulus(args, model):
 
     name = args.protocol
     if name == "source":
-        return stimuli.protocol(amplitude(model.protocol_amplitude))
+        if args.amplitude is None and isinstance(model.default_current, stimuli.Protocol):
+            return model.default_current  # the source's protocol with the model's own amplitude
+        return stimuli.protocol(amplitude())
     if name == "step":
         stop = None if args.stop is None else time("--stop", args.stop)
         return stimuli.step(amplitude(), time("--start", args.start, 0 * ms), stop)
     if name == "pulse":
         return stimuli.pulse(amplitude(), time("--start", args.start), time("--stop", args.stop))
     if name == "ramp":
-        if not args.amplitude_end:
+        if args.amplitude_end is None:
             raise UsageError("--amplitude-end: protocol 'ramp' needs the final amplitude")
         end = parse_quantity(args.amplitude_end, CURRENT_DENSITY, "--amplitude-end")
         return stimuli.ramp(amplitude(0 * CURRENT_DENSITY), end, time("--start", args.start),
                             time("--stop", args.stop))
     if name == "sine":
-        from brian2 import Hz
-
         if args.frequency is None:
             raise UsageError("--frequency: protocol 'sine' needs it, e.g. --frequency 10Hz")
-        return stimuli.sine(amplitude(), parse_quantity(args.frequency, Hz, "--frequency"),
-                            start=time("--start", args.start, 0 * ms),
+        frequency = parse_quantity(args.frequency, Hz, "--frequency")
+        if not frequency > 0:
+            raise UsageError(f"--frequency: expected a positive frequency, such as 10Hz; got "
+                             f"{args.frequency!r}")
+        return stimuli.sine(amplitude(), frequency, start=time("--start", args.start, 0 * ms),
                             stop=None if args.stop is None else time("--stop", args.stop))
-    return stimuli.smoothed_noise(amplitude(1400 * _NA_MM2),
-                                  sigma=time("--sigma", args.sigma, 6 * ms), seed=args.seed)
+    sigma = _positive_time(args.sigma, "--sigma") if args.sigma is not None else 6 * ms
+    return stimuli.smoothed_noise(amplitude(1400 * _NA_MM2), sigma=sigma,
+                                  seed=_seed(args.seed))
+
+
+def _seed(text) -> int:
+    if text is None:
+        return 1
+    # numpy's legacy generator, which draws the noise, takes seeds below 2**32.
+    if not re.fullmatch(r"\+?[0-9]{1,10}", text.strip()) or int(text) >= 2**32:
+        raise UsageError(f"--seed: expected a whole number from 0 to {2**32 - 1}, such as 1; "
+                         f"got {text!r}")
+    return int(text)
+
+
+def _steps(duration, dt) -> int:
+    """The number of steps of ``dt`` in ``duration``, refused unless whole (as simulate does)."""
+    ratio = float(duration / dt)
+    n_steps = round(ratio)
+    if n_steps < 1 or abs(ratio - n_steps) > 1e-9 * max(1.0, ratio):
+        raise UsageError(f"--duration: expected a whole number of steps of --dt "
+                         f"{float(dt / ms):g} ms; got {float(duration / ms):g} ms, which is "
+                         f"{ratio:g} steps")
+    return n_steps
+
+
+_SHOWN_SPIKES = 10
+
+
+def _spike_line(spikes_ms) -> str:
+    shown = " ".join(f"{t:.3f}" for t in spikes_ms[:_SHOWN_SPIKES]) or "none"
+    if len(spikes_ms) > _SHOWN_SPIKES:
+        shown += f" ... ({len(spikes_ms)} spikes; the first {_SHOWN_SPIKES} shown)"
+    return f"spike times (ms): {shown}"
+
+
+_OUT_TYPES = {".png": "figure", ".pdf": "figure", ".svg": "figure", ".csv": "traces",
+              ".npz": "traces"}
+_OUT_VALID = "valid: .png, .pdf, .svg (figure), .csv, .npz (traces)"
+
+
+def _out_path(text: str) -> pathlib.Path:
+    path = pathlib.Path(text)
+    suffix = path.suffix.lower()
+    if not text.strip() or not path.name:
+        raise UsageError(f"--out: expected a file name such as hh.png; got {text!r}")
+    if suffix not in _OUT_TYPES:
+        kind = f"unknown file type {suffix!r}" if suffix else f"no file type in {text!r}"
+        raise UsageError(f"--out: {kind}; {_OUT_VALID}")
+    if path.is_dir():
+        raise UsageError(f"--out: {text!r} is a folder; give a file name such as hh.png")
+    _folder(path.parent, "--out")
+    return path
 
 
 def _cmd_run(args) -> int:
-    from .simulation import simulate
-
     model = get_model(args.model)
     params = {}
     for text in args.param:
-        name, value = _assignment(text, "--param")
+        name, value = _assignment(text, "--param", "g_Na=100mS/cm2")
         if name not in model.params:
             raise UsageError(f"--param: unknown parameter {name!r} for {model.name}; valid: "
                              f"{', '.join(model.params)}")
         params[name] = parse_quantity(value, model.params[name], f"--param {name}")
+    try:
+        model.with_params(**params)  # refuses values outside a parameter's physical range
+    except (ValueError, DimensionMismatchError) as error:
+        raise UsageError(_name_option(str(error))) from None
     initial = {}
     for text in args.initial:
-        name, value = _assignment(text, "--initial")
+        name, value = _assignment(text, "--initial", "v=-60mV")
         if name not in model.state_variables:
             raise UsageError(f"--initial: unknown state variable {name!r} for {model.name}; "
                              f"valid: {', '.join(model.state_variables)}")
-        initial[name] = parse_quantity(value, mV if name == "v" else None, f"--initial {name}")
-    duration = None if args.duration is None else parse_quantity(args.duration, ms, "--duration")
-    dt = parse_quantity(args.dt, ms, "--dt")
+        if name in model.gates:
+            initial[name] = _fraction(value, f"--initial {name}")
+        else:
+            initial[name] = parse_quantity(value, mV if name == "v" else 1, f"--initial {name}")
+    dt = _positive_time(args.dt, "--dt")
+    duration = (model.duration if args.duration is None
+                else _positive_time(args.duration, "--duration"))
+    _steps(duration, dt)
     threshold = parse_quantity(args.threshold, mV, "--threshold")
-    result = simulate(model, duration, _stimulus(args, model), dt=dt, method=args.method,
-                      target=args.target, params=params, initial=initial,
-                      progress=not args.quiet)
-    spikes = result.spike_times(threshold) / ms
-    print("spike times (ms):", " ".join(f"{t:.3f}" for t in spikes) or "none")
+    target = _target(args.target)
+    if args.method not in _METHODS:
+        raise UsageError(f"--method: unknown integration method {args.method!r}; valid: "
+                         f"{', '.join(_METHODS)}")
+    stimulus = _stimulus(args, model)
+    out = None if args.out is None else _out_path(args.out)
+    try:
+        result = simulate(model, duration, stimulus, dt=dt, method=args.method, target=target,
+                          params=params, initial=initial, progress=not args.quiet)
+    except RecordingTooLarge:
+        raise UsageError(f"--duration: {float(duration / ms):g} ms in steps of --dt "
+                         f"{float(dt / ms):g} ms is too long to record in memory; shorten "
+                         f"--duration or raise --dt") from None
+    spikes = np.asarray(result.spike_times(threshold) / ms)
+    print(_spike_line(spikes))
     v = np.asarray(result.v / mV)
-    print(f"{model.name}: {float(result.options['duration'] / ms):g} ms, {len(result.t)} steps "
-          f"of {float(dt / ms):g} ms [{args.target}, {args.method}]; {len(spikes)} spikes; "
+    print(f"{model.name}: {float(duration / ms):g} ms, {len(result.t)} steps "
+          f"of {float(dt / ms):g} ms [{target}, {args.method}]; {len(spikes)} spikes; "
           f"v from {v.min():.2f} to {v.max():.2f} mV")
-    if args.out:
-        path = _write(result, pathlib.Path(args.out))
-        print("written to", path)
+    if out is not None:
+        print("written to", _write(result, out))
     return 0
 
 
 def _write(result, path: pathlib.Path) -> pathlib.Path:
-    suffix = path.suffix.lower()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if suffix in (".png", ".pdf", ".svg"):
+    if _OUT_TYPES[path.suffix.lower()] == "figure":
         import matplotlib
 
         matplotlib.use("Agg")
@@ -225,24 +448,23 @@ def _write(result, path: pathlib.Path) -> pathlib.Path:
         fig = plot_model_figure(result)
         fig.savefig(path, dpi=110, bbox_inches="tight")
         plt.close(fig)
-    elif suffix in (".csv", ".npz"):
+    else:
         arrays, units = result.to_arrays()
-        if suffix == ".npz":
+        if path.suffix.lower() == ".npz":
             np.savez(path, **arrays, units=np.array([f"{k}:{u}" for k, u in units.items()]))
         else:
             header = ",".join(f"{name} [{units[name]}]" for name in arrays)
             np.savetxt(path, np.column_stack(list(arrays.values())), delimiter=",",
                        header=header, comments="", fmt="%.10g")
-    else:
-        raise UsageError(f"--out: unknown file type {suffix or path.name!r}; valid: .png, "
-                         ".pdf, .svg (figure), .csv, .npz (traces)")
     return path
 
 
 def _cmd_figures(args) -> int:
     from .gallery import write_all_figures
 
-    paths = write_all_figures(args.directory, target=args.target, progress=not args.quiet)
+    target = _target(args.target)
+    _folder(pathlib.Path(args.directory), "directory")
+    paths = write_all_figures(args.directory, target=target, progress=not args.quiet)
     for path in paths:
         print(path)
     print(f"{len(paths)} figures written to {args.directory}")
@@ -255,17 +477,22 @@ def _cmd_analyse(args) -> int:
     model = get_model(args.model)
     held = {}
     if args.n is not None:
-        held["n"] = args.n
+        held["n"] = _fraction(args.n, "--n")
     for text in args.hold:
-        name, value = _assignment(text, "--hold")
-        held[name] = float(value)
-    for name in held:
+        name, value = _assignment(text, "--hold", "h=0.6")
         if name not in model.gates:
             raise UsageError(f"--hold: {name!r} is not a gate of {model.name}; valid: "
                              f"{', '.join(model.gates) or 'none'}")
+        held[name] = _fraction(value, f"--hold {name}")
+    if "n" in held and "n" not in model.gates:
+        raise UsageError(f"--n: 'n' is not a gate of {model.name}; valid: "
+                         f"{', '.join(model.gates) or 'none'}")
     current = parse_quantity(args.current, CURRENT_DENSITY, "--current")
-    v_range = (parse_quantity(args.v_range[0], mV, "--v-range"),
-               parse_quantity(args.v_range[1], mV, "--v-range"))
+    low, high = (parse_quantity(text, mV, "--v-range") for text in args.v_range)
+    if not low < high:
+        raise UsageError(f"--v-range: expected LOW below HIGH, such as -100mV 60mV; got "
+                         f"{' '.join(text.strip() for text in args.v_range)!r}")
+    v_range = (low, high)
     free = [g for g in model.gates if g not in held]
     print(f"{model.name}: dV/dt(V) with "
           + (", ".join(f"{k} = {v:g}" for k, v in held.items()) or "no gate held")
@@ -291,13 +518,90 @@ def _cmd_analyse(args) -> int:
 # Parser
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose mistakes are one line, like the commands' own."""
+
+    def __init__(self, *args, **kwargs):
+        # Filled while the options are added (argparse adds --help from __init__ itself).
+        self.option_nargs = {}
+        super().__init__(*args, **kwargs)
+
+    def add_argument(self, *args, **kwargs):
+        action = super().add_argument(*args, **kwargs)
+        for option in action.option_strings:
+            self.option_nargs[option] = 1 if action.nargs is None else action.nargs
+        return action
+
+    def values_after(self, token: str) -> int:
+        """How many values follow ``token`` on the command line; 0 if it is no option."""
+        # Abbreviations as argparse reads them: a prefix of exactly one option stands for it.
+        if not token.startswith("--") or "=" in token:
+            return 0
+        if token in self.option_nargs:
+            return self.option_nargs[token]
+        matches = [option for option in self.option_nargs if option.startswith(token)]
+        return self.option_nargs[matches[0]] if len(matches) == 1 else 0
+
+    def error(self, message):
+        # argparse writes "argument --seed: ..."; the commands write "--seed: ...".
+        message = re.sub(r"^argument ([^:]+): ", r"\1: ", " ".join(message.split()))
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+_NEGATIVE = re.compile(r"-[\d.]")
+
+
+def _protect_negative_values(argv, parser, commands) -> list[str]:
+    """Keep a negative value such as ``-5ms`` with its option.
+
+    argparse reads any token that starts with ``-`` and is not a plain number as an option,
+    so ``--duration -5ms`` would leave ``--duration`` without its value. A single value is
+    joined to its option (``--duration=-5ms``); for an option with several values
+    (``--v-range -100mV -20mV``) each negative one gets a leading space, which argparse
+    never takes for an option and every value reader strips.
+    """
+    out, active, i = [], parser, 0
+    while i < len(argv):
+        token = argv[i]
+        i += 1
+        if token == "--":
+            out += argv[i - 1:]
+            break
+        if active is parser and token in commands:
+            active = commands[token]
+            out.append(token)
+            continue
+        n_values = active.values_after(token)
+        if n_values == 1 and i < len(argv) and _NEGATIVE.match(argv[i]):
+            out.append(f"{token}={argv[i]}")
+            i += 1
+            continue
+        out.append(token)
+        if isinstance(n_values, int) and n_values > 1:
+            for _ in range(n_values):
+                if i < len(argv) and _NEGATIVE.match(argv[i]):
+                    out.append(" " + argv[i])
+                elif i < len(argv) and not argv[i].startswith("-"):
+                    out.append(argv[i])
+                else:
+                    break
+                i += 1
+    return out
+
+
+def _target_help() -> str:
+    targets = ", ".join(f"{name} ({target.description})" for name, target in TARGETS.items())
+    return f"code-generation target (default cython): {targets}"
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="hh-brian",
         description="The Hodgkin-Huxley model built step by step, simulated with Brian2.",
         epilog="examples:\n  hh-brian models\n  hh-brian run hodgkin_huxley --current 10uA/cm2 "
                "--duration 100ms --out hh.png\n  hh-brian figures figures/\n"
-               "  hh-brian analyse hh_2d_reduction --n 0",
+               "  hh-brian analyse hh_2d_reduction --n 0\n\n"
+               "exit status: 0 on success, 2 for a mistake in the command line",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"hh-brian {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -315,8 +619,8 @@ def _parser() -> argparse.ArgumentParser:
                   "or the traces", "hh-brian run neuron_func_7 --protocol step --amplitude "
                   "10uA/cm2 --start 10ms --duration 100ms --param g_Na=100mS/cm2 --out hh.csv")
     run.add_argument("model", help="model name or source name (see: hh-brian models)")
-    run.add_argument("--duration", help="e.g. 200ms (default: the model's)")
-    run.add_argument("--current", help="a constant current, e.g. 5uA/cm2 or 50nA/mm2")
+    run.add_argument("--duration", help="e.g. 200ms or 1s (default: the model's)")
+    run.add_argument("--current", help="a constant current, e.g. 5uA/cm2, -5uA/cm2 or 50nA/mm2")
     run.add_argument("--protocol", choices=PROTOCOLS,
                      help="input shape: source (the +A/-A protocol), step, pulse, ramp, sine, "
                           "noise (default: the model's own input)")
@@ -326,14 +630,15 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--stop", help="protocol stop, e.g. 60ms")
     run.add_argument("--frequency", help="sine frequency, e.g. 10Hz")
     run.add_argument("--sigma", help="noise smoothing width (default 6ms)")
-    run.add_argument("--seed", type=int, default=1, help="noise seed (default 1)")
+    run.add_argument("--seed", help="noise seed (default 1)")
     run.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                      help="parameter override, e.g. g_Na=100mS/cm2 (repeatable)")
     run.add_argument("--initial", action="append", default=[], metavar="NAME=VALUE",
                      help="initial value, e.g. v=-60mV or n=0.3 (repeatable)")
     run.add_argument("--dt", default="0.01ms", help="integration step (default 0.01ms)")
-    run.add_argument("--target", default="cython", help="code generation: cython or numpy")
-    run.add_argument("--method", default="euler", help="Brian2 integration method")
+    run.add_argument("--target", default="cython", help=_target_help())
+    run.add_argument("--method", default="euler",
+                     help=f"Brian2 integration method: {', '.join(_METHODS)} (default euler)")
     run.add_argument("--threshold", default="0mV", help="spike threshold (default 0mV)")
     run.add_argument("--out", help="write a figure (.png, .pdf, .svg) or traces (.csv, .npz)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -343,7 +648,7 @@ def _parser() -> argparse.ArgumentParser:
                       "reduction's dV/dt, the noise run)", "hh-brian figures figures/")
     figures.add_argument("directory", nargs="?", default="figures",
                          help="output folder (default figures/)")
-    figures.add_argument("--target", default="cython", help="code generation: cython or numpy")
+    figures.add_argument("--target", default="cython", help=_target_help())
     figures.add_argument("--quiet", action="store_true", help="no progress bar")
     figures.set_defaults(func=_cmd_figures)
 
@@ -351,18 +656,50 @@ def _parser() -> argparse.ArgumentParser:
                       "current, and the full system's steady states",
                       "hh-brian analyse hh_2d_reduction --n 0 --current 10nA/mm2")
     analyse.add_argument("model", help="model name or source name")
-    analyse.add_argument("--n", type=float, help="hold the gate n at this value")
+    analyse.add_argument("--n", help="hold the gate n at this value (0 to 1)")
     analyse.add_argument("--hold", action="append", default=[], metavar="GATE=VALUE",
                          help="hold any gate, e.g. h=0.6 (repeatable); others follow v")
     analyse.add_argument("--current", default="0uA/cm2", help="input current (default 0)")
     analyse.add_argument("--v-range", nargs=2, default=["-100mV", "60mV"],
                          metavar=("LOW", "HIGH"), help="voltage range searched")
     analyse.set_defaults(func=_cmd_analyse)
+    parser.command_parsers = commands.choices
     return parser
+
+
+# Library errors name the Python argument ("duration: ...", "params['g_Na']: ..."); on the
+# command line the option is what the reader knows.
+_OPTIONS = {"duration": "--duration", "dt": "--dt", "current": "--current",
+            "target": "--target", "method": "--method", "params": "--param",
+            "initial": "--initial", "v_range": "--v-range", "start": "--start", "stop": "--stop",
+            "amplitude": "--amplitude", "amplitude_start": "--amplitude",
+            "amplitude_stop": "--amplitude-end", "frequency": "--frequency", "sigma": "--sigma",
+            "seed": "--seed"}
+
+
+def _name_option(message: str) -> str:
+    match = re.match(r"(\w+)(?:\[['\"]?(\w+)['\"]?\])?: ", message)
+    if not match or match.group(1) not in _OPTIONS:
+        return message
+    option = _OPTIONS[match.group(1)] + (f" {match.group(2)}" if match.group(2) else "")
+    return f"{option}: {message[match.end():]}"
 
 
 def main(argv=None) -> int:
     """Run the ``hh-brian`` command line; returns the exit status.
+
+    0 on success; 2 for a mistake in the command line, reported in one line on standard
+    error before anything is compiled or run. Mistakes argparse finds itself, and
+    ``--help`` and ``--version``, end through ``SystemExit`` with the same statuses.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
 
     Examples
     --------
@@ -370,15 +707,20 @@ def main(argv=None) -> int:
     1. passive_membrane (neuron_func_1): a capacitor charged through one leak conductance
     ...
     0
+    >>> main(["run", "hodgkin_huxley", "--duration", "-5ms"])  # one line on stderr
+    2
     """
     parser = _parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = parser.parse_args(_protect_negative_values(argv, parser, parser.command_parsers))
     try:
         return args.func(args)
-    except (UsageError, ValueError, TypeError, DimensionMismatchError) as error:
-        message = " ".join(str(error).split())
-        print(f"hh-brian {args.command}: error: {message}", file=sys.stderr)
-        return 2
+    except UsageError as error:
+        message = str(error)
+    except (ValueError, DimensionMismatchError) as error:
+        message = _name_option(str(error))
+    print(f"hh-brian {args.command}: error: {' '.join(message.split())}", file=sys.stderr)
+    return 2
 
 
 def _console_entry() -> None:  # pragma: no cover - exercised through the installed script
