@@ -36,12 +36,13 @@ def main(argv=None):
                                params={"g_Na": 80 * mS / cm**2})
     print("with g_Na = 80 mS/cm^2:", weaker.spike_times())
 
-    axes = result.plot()
-    axes[2].lines[0].set_label("$g_{Na}$ = 120 mS/cm²")
-    axes[2].plot(weaker.t / ms, weaker.v / mV, lw=1, label="$g_{Na}$ = 80 mS/cm²")
-    axes[2].legend(loc="upper right", fontsize="small")
+    fig = result.plot()  # gate curves, input, currents, v, gates
+    ax_v = fig.axes[4]
+    ax_v.lines[0].set_label("$g_{Na}$ = 120 mS/cm²")
+    ax_v.plot(weaker.t / ms, weaker.v / mV, lw=1, label="$g_{Na}$ = 80 mS/cm²")
+    ax_v.legend(loc="upper right", fontsize="small")
     path = out / "quickstart.png"
-    axes[0].figure.savefig(path, dpi=110, bbox_inches="tight")
+    fig.savefig(path, dpi=110, bbox_inches="tight")
     plt.close("all")
     print("figure written to", path)
 

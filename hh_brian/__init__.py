@@ -7,14 +7,23 @@ The main entry points:
 * :func:`simulate`: run any model through Brian2 code generation and get every trace back
   with units.
 * :mod:`hh_brian.stimuli`: injected currents (the source protocol, steps, ramps, …).
+* :mod:`hh_brian.analysis`: dV/dt, fixed points, folds, phase planes.
 * :mod:`hh_brian.reference`: an independent plain-numpy forward-Euler integrator.
+
+Every public module is an attribute of the package (``hh_brian.analysis``,
+``hh_brian.sweeps``, …), imported on first use.
 """
 
+import importlib
+
 from . import stimuli
+from ._excepthook import install_excepthook
+from .errors import IntegrationError
 from .models import MODELS, Model, get_model, list_models
 from .simulation import TARGETS, SimulationResult, simulate
 
 __all__ = [
+    "IntegrationError",
     "MODELS",
     "Model",
     "SimulationResult",
@@ -26,3 +35,21 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+#: Public modules, imported when first used as ``hh_brian.<name>``.
+_MODULES = ("analysis", "cli", "errors", "expressions", "gallery", "modeldiff", "models",
+            "plotting", "ranges", "reference", "simulation", "standalone", "stimuli", "sweeps",
+            "targets", "traces", "units", "validation")
+
+
+def __getattr__(name):
+    if name in _MODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'hh_brian' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_MODULES))
+
+
+install_excepthook()

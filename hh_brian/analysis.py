@@ -1,10 +1,9 @@
 """Analysis of a model's equations: dV/dt(V), fixed points, folds, phase planes, fits.
 
 Everything here is computed from the model's own Brian2 equation string, so what is analysed
-is exactly what is simulated. :class:`ModelFunctions` compiles the equations' expressions
-once into plain numpy arithmetic in SI units (Brian2 has already checked their units), which
-makes the many evaluations of root finding cheap; a test checks it against Brian2's own
-evaluation. Public functions take and return quantities.
+is exactly what is simulated: :class:`~hh_brian.expressions.ModelFunctions` evaluates the
+equations' expressions with numpy, which makes the many evaluations of root finding cheap.
+Public functions take and return quantities.
 
 Two kinds of questions are answered:
 
@@ -22,10 +21,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from brian2 import Quantity, mV, ms, nS, second, volt
-from brian2.core.namespace import DEFAULT_UNITS
 from brian2.units.fundamentalunits import get_dimensions
 from scipy.optimize import brentq, least_squares
 
+from .expressions import ModelFunctions
 from .models import Model, get_model
 from .units import CURRENT_DENSITY, check_dimension
 
@@ -49,89 +48,6 @@ __all__ = [
 ]
 
 _VOLT_PER_SECOND = volt / second
-
-
-def _exprel(x):
-    x = np.asarray(x, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        safe = np.where(x == 0.0, 1.0, x)
-        return np.where(x == 0.0, 1.0, np.expm1(x) / safe)
-
-
-# Functions that Brian2 equations may call, as plain numpy (stochastic ones excluded).
-_FUNCTIONS = {
-    "exp": np.exp, "log": np.log, "log10": np.log10, "expm1": np.expm1, "log1p": np.log1p,
-    "exprel": _exprel, "sqrt": np.sqrt, "sin": np.sin, "cos": np.cos, "tan": np.tan,
-    "sinh": np.sinh, "cosh": np.cosh, "tanh": np.tanh, "arcsin": np.arcsin,
-    "arccos": np.arccos, "arctan": np.arctan, "abs": np.abs, "sign": np.sign,
-    "ceil": np.ceil, "floor": np.floor, "clip": np.clip, "int": np.trunc,
-}
-_CONSTANTS = {"pi": np.pi, "e": np.e, "inf": np.inf, "True": True, "False": False}
-
-
-class ModelFunctions:
-    """A model's expressions compiled to numpy, evaluated in SI units.
-
-    Parameters
-    ----------
-    model : Model or str
-        The model; its parameters (scalars or per-neuron arrays) are bound in.
-
-    Examples
-    --------
-    >>> from hh_brian.analysis import ModelFunctions
-    >>> f = ModelFunctions("hodgkin_huxley")
-    >>> round(float(f.value("m_inf", v=-0.065)), 4)  # SI: v in volts
-    0.0529
-    """
-
-    def __init__(self, model):
-        self.model: Model = get_model(model)
-        eqs = self.model.brian2_equations()
-        self.dims = {name: eq.dim for name, eq in eqs.items()}
-        self._code = {}
-        self.derivatives = {}
-        for name, eq in eqs.items():
-            if eq.type == "subexpression":
-                self._code[name] = compile(eq.expr.code, f"<{name}>", "eval")
-            elif eq.type == "differential equation":
-                self.derivatives[name] = compile(eq.expr.code, f"<d{name}/dt>", "eval")
-        self._globals = {"__builtins__": {}, **_FUNCTIONS, **_CONSTANTS}
-        self._globals.update({name: float(unit) for name, unit in DEFAULT_UNITS.items()})
-        self._params = {name: np.asarray(value, dtype=float)
-                        for name, value in self.model.params.items()}
-
-    def _namespace(self, values):
-        functions = self
-
-        class Lazy(dict):
-            def __missing__(self, key):
-                if key in functions._code:
-                    self[key] = eval(functions._code[key], functions._globals, self)
-                    return self[key]
-                # KeyError lets Python look the name up in the globals (units, functions);
-                # a name found nowhere becomes a NameError.
-                raise KeyError(key)
-
-        namespace = Lazy(self._params)
-        namespace.setdefault("I_stim", 0.0)
-        namespace.update({k: np.asarray(v, dtype=float) for k, v in values.items()})
-        return namespace
-
-    def value(self, name: str, **values) -> np.ndarray:
-        """Evaluate a subexpression or variable at the given state (plain SI floats)."""
-        return np.asarray(self._namespace(values)[name])
-
-    def derivative(self, name: str, **values) -> np.ndarray:
-        """d(name)/dt at the given state, in SI units per second."""
-        return np.asarray(eval(self.derivatives[name], self._globals, self._namespace(values)))
-
-    def with_steady_gates(self, v, held: dict) -> dict:
-        """State at potentials v: gates in ``held`` at their values, others at steady state."""
-        values = {"v": v}
-        for gate, (steady_state, _) in self.model.gates.items():
-            values[gate] = held[gate] if gate in held else self.value(steady_state, v=v)
-        return values
 
 
 # --------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ Quantities are read with their units: ``5uA/cm2``, ``5 uA/cm**2``, ``µA/cm²``,
 ``200ms``, ``1s``, ``g_Na=100mS/cm2``; negative values may follow their option directly
 (``--current -5uA/cm2``). Every value is checked before anything is compiled or run: a
 mistake gives one line on standard error naming the option and what it expects, and exit
-status 2.
+status 2; a run that diverges gives one line saying when, and exit status 3.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from brian2.stateupdaters.base import StateUpdateMethod
 from brian2.units.fundamentalunits import DIMENSIONLESS, Unit, get_dimensions
 
 from . import TARGETS, __version__, simulate, stimuli
+from .errors import IntegrationError
 from .models import get_model, list_models
 from .simulation import RecordingTooLarge
 from .units import CURRENT_DENSITY, describe_dimension
@@ -72,6 +73,10 @@ _MAX_POWER = 9
 # and the GSL methods need the GSL library and a compiled target.
 _METHODS = tuple(name for name in ("euler", "exponential_euler", "heun", "milstein", "rk2",
                                    "rk4") if name in StateUpdateMethod.stateupdaters)
+
+
+#: Exit status of a run whose integration diverged (2 is a mistake in the command line).
+DIVERGED = 3
 
 
 class UsageError(Exception):
@@ -689,8 +694,10 @@ def main(argv=None) -> int:
     """Run the ``hh-brian`` command line; returns the exit status.
 
     0 on success; 2 for a mistake in the command line, reported in one line on standard
-    error before anything is compiled or run. Mistakes argparse finds itself, and
-    ``--help`` and ``--version``, end through ``SystemExit`` with the same statuses.
+    error before anything is compiled or run; 3 when the run diverged (its state became NaN
+    or infinite), reported in one line with the time and what to try. Mistakes argparse
+    finds itself, and ``--help`` and ``--version``, end through ``SystemExit`` with the
+    same statuses.
 
     Parameters
     ----------
@@ -709,18 +716,24 @@ def main(argv=None) -> int:
     0
     >>> main(["run", "hodgkin_huxley", "--duration", "-5ms"])  # one line on stderr
     2
+    >>> main(["run", "hodgkin_huxley", "--dt", "0.1ms", "--duration", "50ms",
+    ...       "--target", "numpy", "--quiet"])  # "...: the integration diverged ..."
+    3
     """
     parser = _parser()
     argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(_protect_negative_values(argv, parser, parser.command_parsers))
+    status = 2
     try:
         return args.func(args)
     except UsageError as error:
         message = str(error)
     except (ValueError, DimensionMismatchError) as error:
         message = _name_option(str(error))
+    except IntegrationError as error:
+        message, status = str(error), DIVERGED
     print(f"hh-brian {args.command}: error: {' '.join(message.split())}", file=sys.stderr)
-    return 2
+    return status
 
 
 def _console_entry() -> None:  # pragma: no cover - exercised through the installed script

@@ -20,6 +20,7 @@ Conventions shared by every model here:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 from dataclasses import dataclass, field
 from typing import Mapping
@@ -28,10 +29,13 @@ import numpy as np
 from brian2 import Equations, Quantity, cm, mm, mS, ms, mV, nA, second, uA, uF
 from brian2.units.fundamentalunits import get_dimensions
 
-from .stimuli import protocol, smoothed_noise
-from .units import check_dimension
+from .modeldiff import ModelDiff, diff_models
+from .ranges import Interval, physical_range
+from .stimuli import Stimulus, protocol, smoothed_noise
+from .units import check_dimension, show_value
 
-__all__ = ["Model", "MODELS", "get_model", "list_models", "register", "validate_params"]
+__all__ = ["Model", "MODELS", "RESERVED_NAMES", "get_model", "list_models", "register",
+           "validate_params"]
 
 
 def _frozen(mapping) -> Mapping:
@@ -65,9 +69,10 @@ class Model:
         Names of the membrane-current subexpressions (amp/meter**2), in plotting order.
     v_init : Quantity
         Initial membrane potential. Every gate starts at its steady state for that potential.
-    protocol_amplitude : Quantity or None
-        Amplitude A of the source's default protocol (+A during [T/5, 2T/5), −A during
-        [3T/5, 4T/5)); None when ``default_stimulus`` is given instead.
+    default_current : Stimulus
+        The input of the source's default run: the chapter's protocol
+        (``stimuli.protocol(A)``: +A during [T/5, 2T/5), −A during [3T/5, 4T/5)) or the
+        notebook's noise.
     duration : Quantity
         Duration T of the source's default run.
     adds : str
@@ -76,11 +81,9 @@ class Model:
         What the model shows and what it still fails at.
     source_symbols : mapping of str to str
         The source's name for each parameter or variable whose name here differs from it.
-    current_sign : int
-        +1 if currents are written outward-positive (``C dv/dt = I_stim - sum``), −1 if
-        inward-positive (``C dv/dt = I_stim + sum``), as some sources prefer.
-    default_stimulus : Stimulus, optional
-        The model's default input when it is not the protocol (e.g. a noise realisation).
+    ranges : mapping of str to Interval, optional
+        Valid range of a parameter when it is not the default for its dimension
+        (:func:`hh_brian.ranges.physical_range`); :attr:`param_ranges` gives every one.
 
     Examples
     --------
@@ -104,31 +107,73 @@ class Model:
     gates: Mapping[str, tuple[str, str]]
     currents: tuple[str, ...]
     v_init: Quantity
-    protocol_amplitude: Quantity | None
+    default_current: Stimulus
     duration: Quantity
     adds: str
     description: str
     source_symbols: Mapping[str, str] = field(default_factory=dict)
-    current_sign: int = 1
-    default_stimulus: object = None
+    ranges: Mapping[str, Interval] = field(default_factory=dict)
 
     def __post_init__(self):
         object.__setattr__(self, "params", _frozen(self.params))
         object.__setattr__(self, "gates", _frozen(self.gates))
         object.__setattr__(self, "source_symbols", _frozen(self.source_symbols))
         object.__setattr__(self, "currents", tuple(self.currents))
+        object.__setattr__(self, "ranges", _frozen(self.ranges))
         declared = _declared_parameters(self.equations)
         if declared != set(self.params):
             raise ValueError(
                 f"model {self.name!r}: parameters declared in the equations "
                 f"({sorted(declared)}) differ from those with defaults ({sorted(self.params)})"
             )
+        taken = sorted(RESERVED_NAMES & set(Equations(self.equations + _STIMULUS_LINE)))
+        if taken:
+            raise ValueError(f"model {self.name!r}: {', '.join(taken)} are names the simulation "
+                             f"defines; rename them in the equations")
+        unknown = sorted(set(self.ranges) - set(self.params))
+        if unknown:
+            raise ValueError(f"model {self.name!r}: ranges given for unknown parameters "
+                             f"{unknown}")
+        if not isinstance(self.default_current, Stimulus):
+            raise TypeError(f"model {self.name!r}: default_current must be a stimulus from "
+                            f"hh_brian.stimuli, got {self.default_current!r}")
+        # The defaults themselves must be valid values (scalars only: a batch is checked
+        # when it is made, by with_params).
+        _check_in_range(self, self.params)
 
-    def default_current(self):
-        """The stimulus a run of this model gets when none is given."""
-        if self.default_stimulus is not None:
-            return self.default_stimulus
-        return protocol(self.protocol_amplitude)
+    @property
+    def param_ranges(self) -> Mapping[str, Interval]:
+        """The valid range of every parameter: declared, or the default for its dimension."""
+        return _frozen({name: self.ranges.get(name) or physical_range(value)
+                        for name, value in self.params.items()})
+
+    @functools.cached_property
+    def current_sign(self) -> int:
+        """+1 if the membrane currents are written outward-positive, -1 if inward-positive.
+
+        Read off the equations: the coefficient of each current in dv/dt, which must have
+        the sign opposite to (outward) or the same as (inward) that of ``I_stim``, the same
+        for every current.
+
+        Examples
+        --------
+        >>> from hh_brian import get_model
+        >>> get_model("hodgkin_huxley").current_sign, get_model("hh_2d_reduction").current_sign
+        (1, -1)
+        """
+        return _current_sign(self)
+
+    def diff(self, other: "Model") -> ModelDiff:
+        """What this model adds to, changes in and removes from ``other``.
+
+        Examples
+        --------
+        >>> from hh_brian import get_model
+        >>> step = get_model("gated_conductance").diff(get_model("two_conductances"))
+        >>> step.gates_added, [new.split(" =")[0] for _, new in step.changed]
+        (('a',), ['I_a'])
+        """
+        return diff_models(self, get_model(other))
 
     @property
     def state_variables(self) -> tuple[str, ...]:
@@ -180,8 +225,7 @@ class Model:
             ``"I_stim = I_drive(t) : amp/meter**2"``. If omitted, ``I_stim`` is declared as a
             constant per-neuron parameter.
         """
-        line = stimulus or "I_stim : amp/meter**2 (constant)"
-        return Equations(self.equations + "\n" + line)
+        return Equations(self.equations + "\n" + (stimulus or _STIMULUS_LINE))
 
     def to_latex(self) -> str:
         """The model's equations as a LaTeX ``aligned`` block (parameters omitted).
@@ -235,14 +279,56 @@ def _latex(model: Model) -> str:
     return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
 
 
+_STIMULUS_LINE = "I_stim : amp/meter**2 (constant)"
+
+#: Names the simulation defines around a model's equations (the input, the book-keeping of
+#: divergence and of spikes); a model may use ``I_stim`` but not define it.
+RESERVED_NAMES = frozenset({"I_input", "I_amplitude", "time_finite", "time_above_threshold",
+                            "finite"})
+
+
+def _check_in_range(model: "Model", values: Mapping) -> None:
+    for name, value in values.items():
+        interval = model.ranges.get(name) or physical_range(model.params[name])
+        inside = interval.contains(value)
+        if not np.all(inside):
+            outside = np.flatnonzero(~np.atleast_1d(inside))
+            first = show_value(np.atleast_1d(value)[outside[0]])
+            shown = (first if np.ndim(value) == 0 else
+                     f"{outside.size} of {np.size(value)} values outside, e.g. {first},")
+            raise ValueError(f"params[{name!r}]: {shown} is outside the physical range of "
+                             f"{name} ({interval}) in model {model.name!r}")
+
+
+def _current_sign(model: "Model") -> int:
+    import sympy
+    from brian2.parsing.sympytools import str_to_sympy
+
+    eqs = model.brian2_equations()
+    rhs = str_to_sympy(eqs["v"].expr.code)
+    stim = sympy.diff(rhs, sympy.Symbol("I_stim", real=True))
+    signs = set()
+    for name in model.currents:
+        coefficient = sympy.simplify(sympy.diff(rhs, sympy.Symbol(name, real=True)) / stim)
+        if coefficient not in (-1, 1):
+            raise ValueError(f"model {model.name!r}: {name} enters dv/dt as {coefficient} "
+                             f"times I_stim; expected +1 or -1")
+        signs.add(-int(coefficient))
+    if len(signs) > 1:
+        raise ValueError(f"model {model.name!r}: its currents mix outward- and "
+                         f"inward-positive conventions")
+    return signs.pop() if signs else 1
+
+
 def validate_params(model: Model, overrides: Mapping | None) -> dict[str, Quantity]:
     """Check parameter overrides for ``model`` and return them as quantities.
 
     Raises
     ------
     ValueError
-        Unknown name (the message lists the valid names), a non-1D array, or arrays of
-        different lengths.
+        Unknown name (the message lists the valid names), a non-1D array, arrays of
+        different lengths, or a value outside the parameter's physical range
+        (:attr:`Model.param_ranges`).
     DimensionMismatchError
         A value whose dimension differs from the default's.
 
@@ -276,6 +362,7 @@ def validate_params(model: Model, overrides: Mapping | None) -> dict[str, Quanti
         if not np.all(np.isfinite(np.asarray(value))):
             raise ValueError(f"params[{name!r}]: expected finite values, got {value}")
         checked[name] = value
+    _check_in_range(model, checked)
     merged = {**model.params, **checked}
     sizes = {name: np.size(v) for name, v in merged.items() if np.ndim(v) == 1}
     if len(set(sizes.values())) > 1:
@@ -315,7 +402,7 @@ E_L : volt (constant)
     gates={},
     currents=("I_L",),
     v_init=-65 * mV,
-    protocol_amplitude=30 * _uA_cm2,
+    default_current=protocol(30 * _uA_cm2),
     duration=100 * ms,
     adds="a capacitor charged through one leak conductance",
     description=(
@@ -351,7 +438,7 @@ E_b : volt (constant)
     gates={},
     currents=("I_a", "I_b"),
     v_init=-65 * mV,
-    protocol_amplitude=30 * _uA_cm2,
+    default_current=protocol(30 * _uA_cm2),
     duration=100 * ms,
     adds="a second fixed conductance with its own reversal potential",
     description=(
@@ -392,7 +479,7 @@ E_b : volt (constant)
     gates={"a": ("a_inf", "tau_a")},
     currents=("I_a", "I_b"),
     v_init=-65 * mV,
-    protocol_amplitude=30 * _uA_cm2,
+    default_current=protocol(30 * _uA_cm2),
     duration=100 * ms,
     adds="a conductance gated by a voltage-dependent variable a (sigmoid a_inf, bell-shaped tau_a)",
     description=(
@@ -437,7 +524,7 @@ E_b : volt (constant)
     gates={"a": ("a_inf", "tau_a"), "b": ("b_inf", "tau_b")},
     currents=("I_a", "I_b"),
     v_init=-65 * mV,
-    protocol_amplitude=30 * _uA_cm2,
+    default_current=protocol(30 * _uA_cm2),
     duration=200 * ms,
     adds="an excitatory reversal potential (E_a = 120 mV) and a second, gated conductance b",
     description=(
@@ -445,9 +532,10 @@ E_b : volt (constant)
         "and the second conductance b (reversing at -70 mV) is gated too; its gate closes "
         "with depolarisation, which also depolarises. Both effects are regenerative, but "
         "the gates relax with time constants of several ms (the bell peaks at 300/sigma = "
-        "5 and 6 ms) and g_a is small: the +30 uA/cm^2 step produces a slow creep from "
-        "about -52 mV to -42 mV, not a spike, and v falls back to rest near E_b only over "
-        "milliseconds once the step ends. Far too slow to be an action potential."
+        "5 and 6 ms) and g_a is small: the +30 uA/cm^2 step lifts v to about -51 mV within "
+        "5 ms, then v creeps up to -42 mV by the step's end, not a spike, and v falls back "
+        "to rest near E_b only over milliseconds once the step ends. Far too slow to be an "
+        "action potential."
     ),
     source_symbols={"C_m": "C", "g_a": "g_a_max", "g_b": "g_b_max", "a": "g_a", "b": "g_b",
                     "v_init": "vr"},
@@ -485,7 +573,7 @@ E_b : volt (constant)
     gates={"a_act": ("a_act_inf", "tau_a_act"), "a_inact": ("a_inact_inf", "tau_a_inact")},
     currents=("I_a", "I_b"),
     v_init=-65 * mV,
-    protocol_amplitude=30 * _uA_cm2,
+    default_current=protocol(30 * _uA_cm2),
     duration=200 * ms,
     adds="the excitatory conductance splits into activation a_act**3 and inactivation a_inact",
     description=(
@@ -540,7 +628,7 @@ E_b : volt (constant)
     },
     currents=("I_a", "I_b"),
     v_init=-65 * mV,
-    protocol_amplitude=30 * _uA_cm2,
+    default_current=protocol(30 * _uA_cm2),
     duration=200 * ms,
     adds="the repolarising conductance gets its own delayed activation gate b**4",
     description=(
@@ -606,7 +694,7 @@ v_rest : volt (constant)
     gates={"n": ("n_inf", "tau_n"), "m": ("m_inf", "tau_m"), "h": ("h_inf", "tau_h")},
     currents=("I_K", "I_Na", "I_L"),
     v_init=-65 * mV,
-    protocol_amplitude=5 * _uA_cm2,
+    default_current=protocol(5 * _uA_cm2),
     duration=200 * ms,
     adds="the measured 1952 rate functions for n, m and h (K: n**4; Na: m**3 h; leak)",
     description=(
@@ -678,7 +766,7 @@ HH_2D_REDUCTION = Model(
     gates={"n": ("n_inf", "tau_n")},
     currents=("I_K", "I_Na", "I_L"),
     v_init=-54.4 * mV,
-    protocol_amplitude=None,
+    default_current=smoothed_noise(1400 * nA / mm**2, sigma=6 * ms, seed=1),
     duration=2 * second,
     adds="HH reduced to (v, n): m = m_inf(v), h = 0.89 - 1.1 n",
     description=(
@@ -689,13 +777,11 @@ HH_2D_REDUCTION = Model(
         "moved down by E_shift = 65 mV (E_K = -77, E_Na = 55, E_L = -54.4 mV), but the rate "
         "functions are evaluated at v without that shift (v_rest = 0 mV) and g_L is 0.03 "
         "mS/cm^2. With n held at 0 and no input, dV/dt(v) has a stable node at -54.4 mV and "
-        "an unstable one at 2.0 mV; they meet in a fold as the input grows past about "
-        "17 nA/mm^2. Its default input is the notebook's noise: white noise of "
+        "an unstable one at 2.0 mV; they meet in a fold as the input grows to 13.5 nA/mm^2 "
+        "(1.35 uA/cm^2). Its default input is the notebook's noise: white noise of "
         "1400 nA/mm^2, seed 1, smoothed by a Gaussian window of sigma = 6 ms, for 2 s."
     ),
     source_symbols={"C_m": "c", "v": "V"},
-    current_sign=-1,
-    default_stimulus=smoothed_noise(1400 * nA / mm**2, sigma=6 * ms, seed=1),
 )
 
 HH_2D_REDUCTION_MODEL7 = Model(
@@ -707,7 +793,7 @@ HH_2D_REDUCTION_MODEL7 = Model(
     gates={"n": ("n_inf", "tau_n")},
     currents=("I_K", "I_Na", "I_L"),
     v_init=-65 * mV,
-    protocol_amplitude=5 * _uA_cm2,
+    default_current=protocol(5 * _uA_cm2),
     duration=200 * ms,
     adds="the same reduction with model 7's conventions: rates at v + 65 mV, g_L 0.3 mS/cm^2",
     description=(
@@ -719,7 +805,6 @@ HH_2D_REDUCTION_MODEL7 = Model(
         "hh_brian.analysis gives the numbers for both."
     ),
     source_symbols={"C_m": "c", "v": "V"},
-    current_sign=-1,
 )
 
 #: Every registered model by name, in the order of the construction.

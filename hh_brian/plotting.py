@@ -47,6 +47,9 @@ def _neurons(values):
 def plot_result(result, axes=None):
     """Injected current, membrane currents and v against time, in three stacked axes.
 
+    A trace that was not recorded is left out (the injected current is recomputed from the
+    run's stimulus); a neuron that diverged is drawn up to its divergence.
+
     Parameters
     ----------
     result : SimulationResult
@@ -69,21 +72,40 @@ def plot_result(result, axes=None):
         _, axes = _pyplot().subplots(3, 1, sharex=True, figsize=(8, 6))
     t = np.asarray(result.t / ms)
     ax_input, ax_currents, ax_v = axes
-    batch_label = result.batch
-    for row in _neurons(result.I_stim / CURRENT_DENSITY):
-        ax_input.plot(t, row, color="k" if not batch_label else None, lw=1)
+    for row in _neurons(_injected(result) / CURRENT_DENSITY):
+        ax_input.plot(t, row, color=None if result.batch else "k", lw=1)
     ax_input.set_ylabel(f"$I_{{stim}}$ ({_CURRENT_LABEL})")
-    for name in result.model.currents:
-        rows = _neurons(getattr(result, name) / CURRENT_DENSITY)
-        for j, row in enumerate(rows):
+    for name, values in result.currents.items():
+        for j, row in enumerate(_neurons(values / CURRENT_DENSITY)):
             ax_currents.plot(t, row, lw=1, label=f"${_tex(name)}$" if j == 0 else None)
-    ax_currents.set_ylabel(f"membrane currents\n({_CURRENT_LABEL})")
-    ax_currents.legend(loc="upper right", fontsize="small")
-    for row in _neurons(result.v / mV):
-        ax_v.plot(t, row, lw=1)
+    sign = "outward" if result.model.current_sign > 0 else "inward"
+    ax_currents.set_ylabel(f"membrane currents\n({_CURRENT_LABEL}, {sign} +)")
+    if result.currents:
+        ax_currents.legend(loc="upper right", fontsize="small")
+    else:
+        _not_recorded(ax_currents, "membrane currents")
+    if "v" in result.traces:
+        for row in _neurons(result.v / mV):
+            ax_v.plot(t, row, lw=1)
+    else:
+        _not_recorded(ax_v, "v")
     ax_v.set_ylabel("$v$ (mV)")
     ax_v.set_xlabel("time (ms)")
     return np.asarray(axes)
+
+
+def _injected(result):
+    """The injected current at the sample times, recorded or recomputed from the stimulus."""
+    if "I_stim" in result.traces:
+        return result.I_stim
+    n_steps = int(round(float(result.duration / result.dt)))
+    every = int(round(float(result.record_dt / result.dt)))
+    return result.current.samples(n_steps, result.dt)[..., ::every]
+
+
+def _not_recorded(ax, what):
+    ax.text(0.5, 0.5, f"{what}: not recorded", transform=ax.transAxes, ha="center",
+            va="center", color="0.4")
 
 
 def plot_gate_curves(model, v=None, axes=None):
@@ -125,8 +147,9 @@ def plot_gate_curves(model, v=None, axes=None):
 def plot_model_figure(result, fig=None):
     """The source's figure for one model, from a simulation result.
 
-    Gate steady states and time constants against v (for models with gates), then the
-    injected current, the membrane currents, v, and the gates against time.
+    Gate steady states and time constants against v (for a single neuron of a model with
+    gates: a batch's neurons may each have other curves), then the injected current, the
+    membrane currents, v, and the gates against time; titled with the model.
 
     Returns
     -------
@@ -139,24 +162,25 @@ def plot_model_figure(result, fig=None):
     >>> fig = plot_model_figure(simulate("gated_conductance", 10*ms, target="numpy"))
     >>> len(fig.axes)  # gate curves (2), input, currents, v, gates
     6
+    >>> fig.get_suptitle()
+    'neuron_func_3: One voltage-gated conductance'
     """
     model = result.model
-    has_gates = bool(model.gates)
-    n_rows = 6 if has_gates else 3
+    gates = [gate for gate in model.gates if gate in result.traces]
+    curves = bool(model.gates) and not result.batch
+    n_rows = 3 + 2 * curves + bool(gates)
     if fig is None:
         fig = _pyplot().figure(figsize=(8, 1.7 * n_rows + 0.6))
     grid = fig.add_gridspec(n_rows, 1, hspace=0.55, top=1 - 0.5 / (1.7 * n_rows + 0.6))
     rows = [fig.add_subplot(grid[k]) for k in range(n_rows)]
-    if has_gates:
+    if curves:
         plot_gate_curves(model, axes=rows[:2])
-        time_axes = rows[2:5]
-    else:
-        time_axes = rows
+    time_axes = rows[2 * curves:2 * curves + 3]
     plot_result(result, axes=time_axes)
-    if has_gates:
+    if gates:
         t = np.asarray(result.t / ms)
-        ax = rows[5]
-        for gate in model.gates:
+        ax = rows[-1]
+        for gate in gates:
             for j, row in enumerate(_neurons(getattr(result, gate))):
                 ax.plot(t, row, lw=1, label=f"${_tex(gate)}$" if j == 0 else None)
         ax.set_ylabel("gates")

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .traces import upward_crossings
+from .traces import MAX_WIDTH_MS, MIN_HEIGHT_MV, spike_onsets
 
 __all__ = ["MODELS", "integrate", "smoothed_noise", "source_protocol", "spike_times"]
 
@@ -387,11 +387,13 @@ def integrate(model: str, duration: float | None = None, current=None, *, dt: fl
 
 
 def spike_times(result: dict, threshold: float = 0.0) -> list[np.ndarray]:
-    """Upward crossings of ``threshold`` (mV) by each neuron's v, in ms.
+    """Spike times (ms) of each neuron's v: the package's definition of a spike
+    (:mod:`hh_brian.traces`), with ``threshold`` in mV.
 
     Examples
     --------
     >>> spike_times(integrate("neuron_func_7"))[0].round(2)
     array([ 42.91, 164.67])
     """
-    return [upward_crossings(row, result["t"], threshold) for row in result["v"]]
+    return [spike_onsets(row, result["t"], threshold, MAX_WIDTH_MS, MIN_HEIGHT_MV)
+            for row in result["v"]]

@@ -1,53 +1,37 @@
 """Running a model: :func:`simulate` and its :class:`SimulationResult`.
 
-Every call builds its own Brian2 objects (group, monitor, clock and network) with an explicit
-namespace, so two calls in one process share nothing but Brian2's compiled-code cache.
-Code-generation targets come from a registry (:data:`TARGETS`); an unknown name raises an
-error that lists the valid ones.
+:func:`simulate` checks every argument (names, units, physical ranges, batch sizes, the
+memory the recording needs) before anything is compiled or run, hands a
+:class:`~hh_brian.targets.RunSpec` to a code-generation target (:mod:`hh_brian.targets`) and
+turns what it recorded into a :class:`SimulationResult`. Every call builds its own Brian2
+objects with an explicit namespace, so two calls in one process share nothing but Brian2's
+compiled-code cache.
+
+A run that diverges (some state variable becomes NaN or infinite) raises
+:class:`~hh_brian.errors.IntegrationError` for a single neuron; in a batch the other neurons
+are kept and ``result.diverged`` says which neurons diverged and when.
 """
 
 from __future__ import annotations
 
 import sys
-import warnings
-from dataclasses import dataclass
-from typing import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Mapping
 
 import numpy as np
-from brian2 import (Clock, Network, Quantity, SpikeMonitor, StateMonitor, TimedArray, mV, ms,
-                    second, volt)
-from brian2.units.fundamentalunits import get_dimensions
-from brian2.codegen.runtime.cython_rt import CythonCodeObject
-from brian2.codegen.runtime.numpy_rt import NumpyCodeObject
+from brian2 import Quantity, mV, ms, second, volt
 from brian2.stateupdaters.base import StateUpdateMethod
 
 from . import stimuli as _stimuli
-from ._brian import assign, build_group, set_initial_state
-from .models import Model, get_model, validate_params
-from .standalone import StandaloneTarget
-from .traces import upward_crossings
-from .units import CURRENT_DENSITY, check_dimension, to_display
+from .errors import IntegrationError
+from .models import Model, get_model
+from .ranges import GATE_RANGE, physical_range
+from .targets import TARGETS, Recording, RunSpec, SpikeEvents, get_target
+from .traces import MAX_WIDTH_MS, MIN_HEIGHT_MV, spike_onsets
+from .units import check_dimension, show_value, to_display
 
 __all__ = ["ProgressBar", "RecordingTooLarge", "SimulationResult", "TARGETS", "estimate_memory",
            "simulate"]
-
-
-@dataclass(frozen=True)
-class RunSpec:
-    """Everything a target needs to run a model, already validated."""
-
-    model: Model
-    n_neurons: int
-    n_steps: int
-    dt: Quantity
-    method: str
-    stimulus: _stimuli.Stimulus
-    initial: Mapping[str, Quantity]
-    record: tuple[str, ...]
-    progress: Callable | None = None
-    record_indices: tuple | None = None
-    record_every: int = 1
-    spike_threshold: float | None = None  # volts; record spikes with Brian2's threshold
 
 
 class ProgressBar:
@@ -89,130 +73,51 @@ class ProgressBar:
         self.stream.flush()
 
 
-class RuntimeTarget:
-    """Brian2's runtime mode with one code-object class (generated code run from Python)."""
-
-    def __init__(self, codeobj_class, description: str):
-        self.codeobj_class = codeobj_class
-        self.description = description
-
-    def run(self, spec: RunSpec) -> dict[str, Quantity]:
-        """Run ``spec``; return ``t`` and every recorded trace, and ``spikes`` if asked."""
-        clock = Clock(dt=spec.dt)
-        stimulus_eqs, kind, values = stimulus_arrays(spec)
-        if kind == "factors":
-            namespace = {"I_input": TimedArray(values["samples"], dt=spec.dt)}
-        else:
-            namespace = {"I_input": TimedArray(values["samples"] * CURRENT_DENSITY_SI,
-                                               dt=spec.dt)}
-        group = build_group(spec.model, spec.n_neurons, self.codeobj_class,
-                            stimulus_eqs=stimulus_eqs, namespace=namespace, clock=clock,
-                            method=spec.method, threshold=spec.spike_threshold)
-        if kind == "factors":
-            assign(group, "I_amplitude", values["amplitude"])
-        set_initial_state(group, spec.model, spec.initial)
-        objects = [group]
-        if spec.record:
-            # Recording every k-th step needs its own clock; it ticks with the group's.
-            monitor_clock = clock if spec.record_every == 1 else Clock(spec.record_every * spec.dt)
-            monitor = StateMonitor(group, list(spec.record), clock=monitor_clock,
-                                   record=True if spec.record_indices is None
-                                   else list(spec.record_indices),
-                                   codeobj_class=self.codeobj_class)
-            objects.append(monitor)
-        if spec.spike_threshold is not None:
-            spike_monitor = SpikeMonitor(group, codeobj_class=self.codeobj_class)
-            objects.append(spike_monitor)
-        network = Network(*objects)
-        network.run(spec.n_steps * spec.dt, namespace={}, report=spec.progress,
-                    report_period=0.5 * second)
-        recorded = {}
-        if spec.record:
-            recorded["t"] = monitor.t[:]
-            for name in spec.record:
-                recorded[name] = getattr(monitor, name)[:]
-        if spec.spike_threshold is not None:
-            recorded["spikes"] = (np.asarray(spike_monitor.i[:]), spike_monitor.t[:])
-        return recorded
-
-
-# 1 A/m^2, the SI unit in which stimulus samples are handed to the targets.
-CURRENT_DENSITY_SI = Quantity(1.0, dim=get_dimensions(CURRENT_DENSITY))
-
-
-def stimulus_arrays(spec: RunSpec):
-    """Equations defining I_stim, how the input is stored, and its values in SI units.
-
-    Returns ``(equations, kind, values)``. ``kind`` is ``"factors"`` (one dimensionless
-    waveform shared by all neurons, scaled per neuron by ``values["amplitude"]``: the memory
-    of one trace), ``"shared"`` (one sampled current, ``values["samples"]`` of shape
-    ``(n_steps,)``) or ``"per_neuron"`` (shape ``(n_steps, N)``, TimedArray's layout).
-    """
-    factors = spec.stimulus.factors(spec.n_steps, spec.dt)
-    if factors is not None:
-        amplitude, waveform = factors
-        eqs = ("I_stim = I_amplitude * I_input(t) : amp/meter**2\n"
-               "I_amplitude : amp/meter**2 (constant)")
-        return eqs, "factors", {"amplitude": amplitude, "samples": np.asarray(waveform, float)}
-    samples = np.asarray(spec.stimulus.samples(spec.n_steps, spec.dt) / CURRENT_DENSITY_SI,
-                         dtype=float)
-    if samples.ndim == 1:
-        return "I_stim = I_input(t) : amp/meter**2", "shared", {"samples": samples}
-    return ("I_stim = I_input(t, i) : amp/meter**2", "per_neuron",
-            {"samples": np.ascontiguousarray(samples.T)})
-
-
-def analytic_initial_state(spec: RunSpec) -> dict:
-    """Initial v and gates as arrays, gates not given at their steady state for v.
-
-    Used by targets that cannot evaluate string expressions before a run without
-    recompiling (C++ standalone); the steady states come from the model's own expressions.
-    """
-    from .analysis import ModelFunctions
-
-    functions = ModelFunctions(spec.model)
-    v = np.broadcast_to(np.asarray(spec.initial["v"] / volt, dtype=float), (spec.n_neurons,))
-    state = {"v": v * volt}
-    for gate, (steady_state, _) in spec.model.gates.items():
-        if gate in spec.initial:
-            state[gate] = np.broadcast_to(np.asarray(spec.initial[gate], dtype=float),
-                                          (spec.n_neurons,))
-        else:
-            state[gate] = np.asarray(functions.value(steady_state, v=v), dtype=float)
-    return state
-
-
-#: Code-generation targets by name. A new target registers here.
-TARGETS: dict = {
-    "cython": RuntimeTarget(CythonCodeObject, "Brian2 runtime, generated Cython compiled by g++"),
-    "numpy": RuntimeTarget(NumpyCodeObject, "Brian2 runtime, generated vectorised numpy"),
-    "cpp_standalone": StandaloneTarget(),
-}
-
-
 @dataclass(frozen=True, eq=False)
 class SimulationResult:
     """What :func:`simulate` returns: every trace with units, and what produced it.
 
-    Traces have shape ``(n_steps,)`` for a single neuron and ``(N, n_steps)`` for a batch.
-    Sample k is the state at ``t[k] = k·dt``, before step k's update; sample 0 is the
-    initial state, as in the source loops.
+    Traces have shape ``(n_samples,)`` for a single neuron and ``(N, n_samples)`` for a
+    batch (or for the neurons of ``record_neurons``). Sample k is the state at
+    ``t[k] = k·record_dt``, before that step's update; sample 0 is the initial state, as in
+    the source loops.
 
     Attributes
     ----------
     model : Model
         The model, with the parameters of this run (array-valued for a batch).
     t : Quantity
-        Sample times, shape ``(n_steps,)``.
+        Sample times.
     traces : mapping of str to Quantity
         Every recorded trace: ``v`` (volt), each gate (dimensionless), each membrane current
         in ``model.currents`` and the injected current ``I_stim`` (amp/meter**2). Each is also
-        an attribute: ``result.v``, ``result.I_Na``, ``result.n``…
-    options : mapping
-        ``duration``, ``dt``, ``method``, ``target``, ``initial`` (the initial state actually
-        used, gates included) and ``current`` (the stimulus).
+        an attribute: ``result.v``, ``result.I_Na``, ``result.n``… Samples of a diverged
+        neuron from its divergence on are NaN.
     batch : bool
         True when the run was a batch of neurons.
+    duration, dt : Quantity
+    method : str
+        The Brian2 integration method.
+    target : str
+        The name of the target that ran it.
+    initial : mapping of str to ndarray or Quantity
+        The initial state actually used, gates included (one value per neuron).
+    current : Stimulus
+        The injected current.
+    n_neurons : int
+    record_neurons : tuple of int or None
+        The neurons whose traces were recorded (None: all).
+    record_dt : Quantity
+    spike_threshold : Quantity
+        The threshold of :meth:`spike_times` (in the spikes-only mode, the one used while
+        running).
+    spike_events : SpikeEvents or None
+        In the spikes-only mode (``v`` not recorded): the excursions above the threshold
+        detected while running; :meth:`spike_times` keeps those that are spikes.
+    diverged : mapping of int to Quantity
+        Neurons whose state became NaN or infinite, with the time it first did. Empty when
+        none did (a single neuron that diverges raises
+        :class:`~hh_brian.errors.IntegrationError` instead).
 
     Examples
     --------
@@ -228,9 +133,19 @@ class SimulationResult:
     model: Model
     t: Quantity
     traces: Mapping[str, Quantity]
-    options: Mapping[str, object]
     batch: bool
-    spikes: tuple | None = None
+    duration: Quantity
+    dt: Quantity
+    method: str
+    target: str
+    initial: Mapping[str, object]
+    current: _stimuli.Stimulus
+    n_neurons: int
+    record_neurons: tuple | None
+    record_dt: Quantity
+    spike_threshold: Quantity
+    spike_events: SpikeEvents | None = None
+    diverged: Mapping[int, Quantity] = field(default_factory=dict)
 
     def __getattr__(self, name):
         traces = self.__dict__.get("traces", {})
@@ -248,45 +163,73 @@ class SimulationResult:
         return self.model.params
 
     @property
-    def n_neurons(self) -> int:
-        """Number of simulated neurons (1 unless a batch)."""
-        return self.options["n_neurons"]
-
-    @property
     def state_variables(self) -> tuple[str, ...]:
         return self.model.state_variables
 
     @property
     def currents(self) -> Mapping[str, Quantity]:
-        """The membrane currents by name (outward positive unless the model says otherwise)."""
-        return {name: self.traces[name] for name in self.model.currents}
+        """The recorded membrane currents by name (sign convention: ``model.current_sign``)."""
+        return {name: self.traces[name] for name in self.model.currents if name in self.traces}
 
-    def spike_times(self, threshold=0 * mV):
-        """Times at which ``v`` crosses ``threshold`` upwards, linearly interpolated.
+    @property
+    def recorded_neurons(self) -> tuple[int, ...]:
+        """The neuron of each row of the traces."""
+        return (tuple(range(self.n_neurons)) if self.record_neurons is None
+                else tuple(self.record_neurons))
+
+    def spike_times(self, threshold=None, max_width=MAX_WIDTH_MS * ms):
+        """Times of the spikes: excursions of v above ``threshold`` that come back.
+
+        A spike is an upward crossing of the threshold that rises at least 5 mV above it
+        and comes back below it within ``max_width`` (:mod:`hh_brian.traces` states the
+        definition and why): a membrane resting at the threshold, a slow drift across it or
+        a plateau is not a spike. Times are interpolated between samples; in the spikes-only mode
+        (``v`` not recorded) each is the start of the step during which v crossed.
 
         Parameters
         ----------
-        threshold : Quantity (voltage), default 0 mV
-            Ignored in spikes-only mode (``record=[]``), where the run's
-            ``spike_threshold`` was used and each time is the start of the step during which
-            v crossed it.
+        threshold : Quantity (voltage), optional
+            Default: the run's ``spike_threshold`` (0 mV unless given to :func:`simulate`).
+            In the spikes-only mode it cannot differ from the threshold used while running.
+        max_width : Quantity (time), default 5 ms
+            Longest time at or above the threshold.
 
         Returns
         -------
-        Quantity or list of Quantity
-            The spike times of the neuron, or for a batch a list with one array per
-            (recorded) neuron.
+        Quantity or list
+            The spike times of the neuron; for a batch (or ``record_neurons``) a list with
+            one entry per neuron, which is None for a neuron that diverged: no spike time is
+            read off a diverged trace.
+
+        Examples
+        --------
+        >>> from brian2 import ms, uA, cm
+        >>> from hh_brian import simulate
+        >>> result = simulate("hodgkin_huxley", 30*ms, 10*uA/cm**2, target="numpy")
+        >>> (result.spike_times() / ms).round(3)
+        array([ 1.873, 16.495])
+        >>> len(simulate("two_conductances", target="numpy").spike_times())  # a linear model
+        0
         """
-        if self.spikes is not None:
-            # Spikes-only mode: crossings were detected while running, at step resolution.
-            indices, times = self.spikes
-            times = [np.sort(np.asarray(times[indices == k] / ms)) * ms
-                     for k in range(self.n_neurons)]
-            return times if self.batch else times[0]
+        max_width = check_dimension(max_width, ms, "max_width")
+        if threshold is None:
+            threshold = self.spike_threshold
         threshold = check_dimension(threshold, mV, "threshold")
-        t_ms = np.asarray(self.t / ms)
-        v_mV = np.atleast_2d(np.asarray(self.traces["v"] / mV))
-        times = [upward_crossings(row, t_ms, float(threshold / mV)) * ms for row in v_mV]
+        if self.spike_events is not None:
+            if not np.isclose(float(threshold / mV), float(self.spike_threshold / mV)):
+                raise ValueError(f"threshold: spikes were detected during the run at "
+                                 f"{self.spike_threshold}; record v to use another threshold")
+            times = _spikes_from_events(self.spike_events, self.n_neurons, max_width)
+        else:
+            t_ms = np.asarray(self.t / ms)
+            v_mV = np.atleast_2d(np.asarray(self.traces["v"] / mV))
+            times = [spike_onsets(row, t_ms, float(threshold / mV), float(max_width / ms),
+                                  MIN_HEIGHT_MV) * ms for row in v_mV]
+        # Rows are the recorded neurons; in the spikes-only mode every neuron is known.
+        rows = (range(self.n_neurons) if self.spike_events is not None
+                else self.recorded_neurons)
+        times = [None if neuron in self.diverged else spikes
+                 for neuron, spikes in zip(rows, times)]
         return times if self.batch or len(times) > 1 else times[0]
 
     def to_arrays(self) -> tuple[dict[str, np.ndarray], dict[str, str]]:
@@ -298,25 +241,50 @@ class SimulationResult:
             ``t`` in ms, ``v`` in mV, gates dimensionless, currents in µA/cm².
         units : dict of str to str
             The unit of each array, e.g. ``{"t": "ms", "v": "mV", ...}``.
+
+        Examples
+        --------
+        >>> from brian2 import ms
+        >>> from hh_brian import simulate
+        >>> arrays, units = simulate("passive_membrane", 1*ms, target="numpy").to_arrays()
+        >>> units
+        {'t': 'ms', 'v': 'mV', 'I_L': 'uA/cm^2', 'I_stim': 'uA/cm^2'}
         """
         arrays, units = {}, {}
         for name, value in {"t": self.t, **self.traces}.items():
             arrays[name], units[name] = to_display(value)
         return arrays, units
 
-    def plot(self, axes=None):
-        """Plot the injected current, the membrane currents and v against time.
+    def plot(self, fig=None):
+        """The model's figure of this run: input, membrane currents, v and gates, titled.
 
-        See :func:`hh_brian.plotting.plot_result`. Returns the axes.
+        See :func:`hh_brian.plotting.plot_model_figure`; returns the Figure (so a notebook
+        shows it once).
+
+        Examples
+        --------
+        >>> from brian2 import ms
+        >>> from hh_brian import simulate
+        >>> fig = simulate("hodgkin_huxley", 5*ms, target="numpy").plot()
+        >>> fig.get_suptitle(), len(fig.axes)
+        ('neuron_func_7: Hodgkin–Huxley 1952 (squid giant axon)', 6)
         """
-        from .plotting import plot_result
+        from .plotting import plot_model_figure
 
-        return plot_result(self, axes=axes)
+        return plot_model_figure(self, fig=fig)
 
     def __repr__(self):
         neurons = f"{self.n_neurons} neurons" if self.batch else "1 neuron"
-        return (f"<SimulationResult {self.model.name}: {neurons}, {len(self.t)} steps of "
-                f"{self.options['dt']}, target={self.options['target']!r}>")
+        diverged = f", {len(self.diverged)} diverged" if self.diverged else ""
+        return (f"<SimulationResult {self.model.name}: {neurons}{diverged}, {len(self.t)} "
+                f"samples of {self.record_dt}, target={self.target!r}>")
+
+
+def _spikes_from_events(events: SpikeEvents, n_neurons: int, max_width) -> list:
+    width = np.asarray(events.widths / ms)
+    keep = (width <= float(max_width / ms) * (1 + 1e-12)) & events.high_enough
+    neurons, onsets = events.neurons[keep], np.asarray(events.onsets / ms)[keep]
+    return [np.sort(onsets[neurons == k]) * ms for k in range(n_neurons)]
 
 
 def simulate(model, duration=None, current=None, *, dt=0.01 * ms, method="euler",
@@ -335,34 +303,36 @@ def simulate(model, duration=None, current=None, *, dt=0.01 * ms, method="euler"
     current : Stimulus or Quantity (current density), optional
         The injected current. A scalar is a constant current; an array is sampled, one
         sample per step (shape ``(n_steps,)``, or ``(N, n_steps)`` for a batch); a stimulus
-        from :mod:`hh_brian.stimuli` is used as it is. Default: the source protocol, +A
-        during [T/5, 2T/5) and −A during [3T/5, 4T/5) with the model's A, or the model's
-        own default stimulus (the 2D reduction's noise).
+        from :mod:`hh_brian.stimuli` is used as it is. Default: the model's
+        ``default_current`` (the source protocol, +A during [T/5, 2T/5) and −A during
+        [3T/5, 4T/5), or the 2D reduction's noise).
     dt : Quantity (time), default 0.01 ms
         Integration step.
     method : str, default "euler"
         A Brian2 integration method by name ("euler", "rk2", "rk4", "exponential_euler", …).
-    target : str, default "cython"
-        Code-generation target, one of :data:`TARGETS`: "cython", "numpy" or
-        "cpp_standalone" (compiled once per code shape, then reused; see
-        :mod:`hh_brian.standalone`).
+    target : str or Target, default "cython"
+        A code-generation target registered in :data:`hh_brian.TARGETS` ("cython", "numpy",
+        "cpp_standalone": compiled once per code shape, then reused; see
+        :mod:`hh_brian.targets`), or a :class:`~hh_brian.targets.Target` instance or class.
     params : mapping of str to Quantity, optional
-        Parameter overrides, each with the dimension of its default. An array of N values
-        runs a batch of N neurons in one group.
+        Parameter overrides, each with the dimension of its default and within its physical
+        range (``model.param_ranges``). An array of N values runs a batch of N neurons in
+        one group.
     initial : mapping of str to Quantity, optional
-        Initial values of state variables (scalar or per neuron). ``v`` defaults to the
-        model's ``v_init``; a gate not given starts at its steady state for the initial v.
+        Initial values of state variables (scalar or per neuron): ``v`` within ±200 mV
+        (default: the model's ``v_init``), gates in [0, 1]; a gate not given starts at its
+        steady state for the initial v.
     record : sequence of str, optional
-        Traces to record (default: v, every gate, every current and I_stim). An empty list
-        records spikes only: they are detected while running, each at the start of the
-        step during which v crossed ``spike_threshold`` upwards (step resolution).
+        Traces to record (default: v, every gate, every current and I_stim). Without ``v``,
+        spikes are detected while running (the spikes-only mode; ``record=[]`` records
+        nothing else), at step resolution.
     record_neurons : sequence of int, optional
         Record traces of these neurons only (default: all). Traces then have one row per
         recorded neuron.
     record_dt : Quantity (time), optional
         Record every ``record_dt`` (a whole number of steps; default every step).
     spike_threshold : Quantity (voltage), default 0 mV
-        Threshold of the spikes-only mode.
+        The threshold of the spikes (see :meth:`SimulationResult.spike_times`).
     memory_limit : int, optional
         Bytes the recording may need (default 2 GiB); a larger request is refused before
         the run with the estimate and how to reduce it (:class:`RecordingTooLarge`).
@@ -379,10 +349,12 @@ def simulate(model, duration=None, current=None, *, dt=0.01 * ms, method="euler"
     ------
     ValueError
         For an unknown model, target, method, parameter or state-variable name (the message
-        lists the valid ones), a non-positive duration or dt, a duration that is not a whole
-        number of steps, or batch sizes that disagree.
+        lists the valid ones), a value outside its physical range, a non-positive duration
+        or dt, a duration that is not a whole number of steps, or batch sizes that disagree.
     DimensionMismatchError
         For a current, parameter, initial value, duration or dt in the wrong dimension.
+    IntegrationError
+        When a single neuron's state becomes NaN or infinite (the integration diverged).
 
     Examples
     --------
@@ -391,8 +363,8 @@ def simulate(model, duration=None, current=None, *, dt=0.01 * ms, method="euler"
     >>> result = simulate("hodgkin_huxley", 50*ms, 10*uA/cm**2, target="numpy")
     >>> result.v.shape
     (5000,)
-    >>> len(result.spike_times()) > 0
-    True
+    >>> len(result.spike_times())
+    4
     """
     model = get_model(model)
     if params is not None:
@@ -400,13 +372,11 @@ def simulate(model, duration=None, current=None, *, dt=0.01 * ms, method="euler"
     dt = _positive_time(dt, "dt")
     duration = _positive_time(model.duration if duration is None else duration, "duration")
     n_steps = _whole_steps(duration, dt)
-    if not isinstance(target, str) or target not in TARGETS:
-        raise ValueError(f"target: unknown target {target!r}; valid targets: "
-                         f"{', '.join(TARGETS)}")
+    runner = get_target(target)
     if not isinstance(method, str) or method not in StateUpdateMethod.stateupdaters:
         raise ValueError(f"method: unknown integration method {method!r}; valid methods: "
                          f"{', '.join(sorted(StateUpdateMethod.stateupdaters))}")
-    stimulus = _stimuli.as_stimulus(current, default=model.default_current())
+    stimulus = _stimuli.as_stimulus(current, default=model.default_current)
     initial = _check_initial(model, initial)
     n_neurons = _batch_size(model, stimulus, initial)
     initial = {"v": model.v_init, **initial}
@@ -427,26 +397,69 @@ def simulate(model, duration=None, current=None, *, dt=0.01 * ms, method="euler"
         raise TypeError(f"progress: expected True, False or a callable, got {progress!r}")
     # Without v among the traces, spikes are detected while running (spikes-only mode).
     spikes_online = "v" not in record
-    spec = RunSpec(model, n_total, n_steps, dt, method, stimulus, initial, record, progress,
-                   record_indices, record_every,
-                   float(spike_threshold / volt) if spikes_online else None)
-    recorded = TARGETS[target].run(spec)
+    spec = RunSpec(model=model, n_neurons=n_total, n_steps=n_steps, dt=dt, method=method,
+                   stimulus=stimulus, initial=initial, record=record,
+                   record_indices=record_indices, record_every=record_every,
+                   spike_threshold=float(spike_threshold / volt) if spikes_online else None,
+                   progress=progress)
+    recording = runner.run(spec)
 
     batch = n_neurons is not None
-    t = recorded.pop("t", np.arange(0, n_steps, record_every) * dt)
-    spikes = recorded.pop("spikes", None)
-    keep_rows = batch or record_indices is not None
-    traces = {name: (values if keep_rows else values[0]) for name, values in recorded.items()}
-    used_initial = {name: traces[name][..., 0] for name in model.state_variables
-                    if name in traces}
-    if "v" in traces:
-        _warn_if_not_finite(model, traces["v"], t)
-    options = {"duration": duration, "dt": dt, "method": method, "target": target,
-               "initial": used_initial, "current": stimulus, "n_neurons": n_total,
-               "record_neurons": record_indices, "record_dt": record_every * dt,
-               "spike_threshold": spike_threshold if spikes_online else None}
-    return SimulationResult(model=model, t=t, traces=traces, options=options, batch=batch,
-                            spikes=spikes)
+    diverged = _first_non_finite_steps(recording, spec)
+    if diverged and not batch:
+        raise IntegrationError(model.name, diverged[0] * dt, dt, method)
+    traces = _mask_diverged(recording, spec, diverged)
+    if not (batch or record_indices is not None):
+        traces = {name: values[0] for name, values in traces.items()}
+    t = recording.t if recording.t is not None else np.arange(0, n_steps, record_every) * dt
+    state = spec.initial_state()
+    state["v"] = state["v"] * volt
+    used_initial = {name: value if batch else value[0] for name, value in state.items()}
+    return SimulationResult(
+        model=model, t=t, traces=traces, batch=batch, duration=duration, dt=dt,
+        method=method, target=getattr(runner, "name", type(runner).__name__),
+        initial=used_initial, current=stimulus, n_neurons=n_total,
+        record_neurons=record_indices, record_dt=record_every * dt,
+        spike_threshold=spike_threshold, spike_events=recording.spike_events,
+        diverged={k: step * dt for k, step in diverged.items()})
+
+
+def _first_non_finite_steps(recording: Recording, spec: RunSpec) -> dict[int, int]:
+    """For each neuron that diverged, the first step at which its state was not finite.
+
+    Every target counts, per neuron, the time the state stayed finite; where the neuron's
+    state variables were recorded at every step, the trace itself gives the step.
+    """
+    finite_steps = np.asarray(recording.time_finite / spec.dt, dtype=float)
+    # Rounded up: within a step, Runge-Kutta stages may count a fraction of dt.
+    steps = np.ceil(finite_steps - 1e-6).astype(int)
+    diverged = {int(k): int(steps[k]) for k in np.flatnonzero(steps < spec.n_steps)}
+    recorded = [name for name in spec.model.state_variables if name in recording.traces]
+    if diverged and recorded and spec.record_every == 1:
+        rows = (range(spec.n_neurons) if spec.record_indices is None else spec.record_indices)
+        bad = np.zeros(np.shape(recording.traces[recorded[0]]), dtype=bool)
+        for name in recorded:
+            bad |= ~np.isfinite(np.asarray(recording.traces[name]))
+        for row, neuron in enumerate(rows):
+            if neuron in diverged and bad[row].any():
+                diverged[neuron] = min(diverged[neuron], int(np.argmax(bad[row])))
+    return diverged
+
+
+def _mask_diverged(recording: Recording, spec: RunSpec, diverged: dict) -> dict:
+    """Traces with every sample of a diverged neuron from its divergence on set to NaN."""
+    traces = dict(recording.traces)
+    if not diverged or not traces:
+        return traces
+    rows = list(range(spec.n_neurons) if spec.record_indices is None else spec.record_indices)
+    for name, values in traces.items():
+        plain = np.array(values, dtype=float)  # a Quantity gives its SI values
+        for row, neuron in enumerate(rows):
+            if neuron in diverged:
+                plain[row, -(-diverged[neuron] // spec.record_every):] = np.nan
+        traces[name] = (Quantity(plain, dim=values.dim) if isinstance(values, Quantity)
+                        else plain)
+    return traces
 
 
 #: Default limit on the memory a run's recording may need (2 GiB).
@@ -492,7 +505,7 @@ def _check_memory(record, n_recorded, n_samples, n_steps, n_neurons, stimulus, l
     limit = DEFAULT_MEMORY_LIMIT if limit is None else limit
     if not isinstance(limit, (int, float)) or limit <= 0:
         raise ValueError(f"memory_limit: expected a positive number of bytes, got {limit!r}")
-    per_neuron = stimulus.batch_size is not None and stimulus.factors(1, 1 * ms) is None
+    per_neuron = stimulus.batch_size is not None and not stimulus.separable
     need = estimate_memory(len(record), n_recorded, n_samples, n_steps, n_neurons, per_neuron)
     if need > limit:
         raise RecordingTooLarge(
@@ -565,6 +578,13 @@ def _check_initial(model: Model, initial) -> dict[str, Quantity]:
                              f"got shape {np.shape(value)}")
         if not np.all(np.isfinite(np.asarray(value))):
             raise ValueError(f"initial[{name!r}]: expected finite values, got {value}")
+        interval = physical_range(mV) if name == "v" else GATE_RANGE
+        inside = interval.contains(value)
+        if not np.all(inside):
+            shown = show_value(np.atleast_1d(value)[np.flatnonzero(~np.atleast_1d(inside))[0]])
+            what = "v" if name == "v" else f"a gate ({name} is a fraction of open channels)"
+            raise ValueError(f"initial[{name!r}]: {shown} is outside the physical range of "
+                             f"{what}: {interval}")
         checked[name] = value
     return checked
 
@@ -578,13 +598,3 @@ def _batch_size(model: Model, stimulus, initial) -> int | None:
         raise ValueError(f"batch: every per-neuron array must describe the same number of "
                          f"neurons; got {sizes}")
     return next(iter(sizes.values()), None)
-
-
-def _warn_if_not_finite(model: Model, v, t) -> None:
-    bad = ~np.isfinite(np.atleast_2d(np.asarray(v)))
-    if bad.any():
-        neurons = np.flatnonzero(bad.any(axis=1))
-        first = int(np.argmax(bad.any(axis=0)))
-        warnings.warn(f"{model.name}: v became NaN or infinite at t = {t[first]} (step "
-                      f"{first}) in neuron(s) {neurons.tolist()}; the step or the parameters "
-                      f"may make the integration unstable", RuntimeWarning, stacklevel=3)

@@ -109,9 +109,13 @@ class Stimulus:
         """``(amplitude, waveform)`` with ``samples = amplitude × waveform``, or None.
 
         ``amplitude`` is a current density (scalar or one per neuron) and ``waveform`` a
-        dimensionless array of ``n_steps`` values.
+        dimensionless array of ``n_steps`` values. None unless :attr:`separable`.
         """
         return None
+
+    #: True when the stimulus is one amplitude (per neuron) times one shared waveform, so
+    #: that :meth:`factors` gives them and a batch can share the waveform in memory.
+    separable: bool = False
 
     @property
     def batch_size(self) -> int | None:
@@ -135,6 +139,7 @@ class _Shaped(Stimulus):
     """An amplitude times a waveform of 0s, 1s and -1s (steps, pulses, the protocol)."""
 
     amplitude: Quantity
+    separable = True
 
     def waveform(self, n_steps: int, dt) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -205,7 +210,10 @@ class SmoothedNoise(_Shaped):
         width = float(self.sigma / dt)
         window_length = round(2 * 4 * width)
         window = gaussian(window_length, std=width) / window_length
-        return np.convolve(white, window, "same")
+        # numpy's "same" mode: the centre of the full convolution, n_steps long (numpy itself
+        # would return the window's length when the window is the longer).
+        first = (window_length - 1) // 2
+        return np.convolve(white, window, "full")[first:first + n_steps]
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import numpy as np
 from brian2 import Quantity, ms, second
 
 from . import stimuli
+from .errors import IntegrationError
 from .models import get_model
 from .simulation import simulate
 from .units import CURRENT_DENSITY, check_dimension
@@ -43,9 +44,14 @@ class SweepResult:
     result: object
     labels: list
 
-    def spike_counts(self) -> np.ndarray:
-        """Number of spikes of each neuron."""
-        return np.array([len(s) for s in self.result.spike_times()])
+    def spike_counts(self) -> np.ma.MaskedArray:
+        """Number of spikes of each neuron; masked where the neuron diverged."""
+        return _counts(self.result.spike_times())
+
+    @property
+    def diverged(self) -> dict:
+        """Neurons whose integration diverged, with the time it did (see ``labels``)."""
+        return dict(self.result.diverged)
 
     def find(self, **values) -> list[int]:
         """Indices of the neurons whose labels match the given values."""
@@ -55,6 +61,13 @@ class SweepResult:
                               float(v / _unit_of(label[n]))) for n, v in values.items()):
                 matches.append(k)
         return matches
+
+
+def _counts(spike_times, since=None) -> np.ma.MaskedArray:
+    """Spikes per neuron (from ``since`` on), masked for the neurons that diverged (None)."""
+    counts = [0 if times is None else int(np.sum(times >= since) if since is not None
+                                          else len(times)) for times in spike_times]
+    return np.ma.masked_array(counts, mask=[times is None for times in spike_times])
 
 
 def _unit_of(value):
@@ -91,8 +104,8 @@ def sweep(model, grid: dict, current=None, *, product: bool = True, **options) -
     ...             current=stimuli.constant(1*uA/cm**2), duration=50*ms, target="numpy")
     >>> len(out.labels), out.result.v.shape
     (4, (4, 5000))
-    >>> out.spike_counts()[out.find(g_Na=120*mS/cm**2, amplitude=10*uA/cm**2)]
-    array([4])
+    >>> out.spike_counts()[out.find(g_Na=120*mS/cm**2, amplitude=10*uA/cm**2)].tolist()
+    [4]
     """
     model = get_model(model)
     if not isinstance(grid, dict) or not grid:
@@ -124,9 +137,9 @@ def sweep(model, grid: dict, current=None, *, product: bool = True, **options) -
                   for j, (name, column) in enumerate(zip(names, columns))}
     labels = [{name: per_neuron[name][k] for name in names} for k in range(len(index))]
     amplitude = per_neuron.pop("amplitude", None)
-    stimulus = stimuli.as_stimulus(current, default=model.default_current())
+    stimulus = stimuli.as_stimulus(current, default=model.default_current)
     if amplitude is not None:
-        if not hasattr(stimulus, "amplitude") or stimulus.factors(1, 1 * ms) is None:
+        if not stimulus.separable:
             raise ValueError("grid['amplitude']: sweeping an amplitude needs a constant, step, "
                              "pulse, protocol or noise stimulus as current")
         stimulus = dataclasses.replace(stimulus, amplitude=amplitude)
@@ -143,24 +156,27 @@ class FICurve:
     currents : Quantity
         The input currents (current density).
     rates : Quantity
-        Firing rate after the transient (Hz).
-    spike_counts : ndarray
-        Spikes counted after the transient.
+        Firing rate after the transient (Hz); NaN where the integration diverged.
+    spike_counts : masked array of int
+        Spikes counted after the transient; masked where the integration diverged.
     transient, duration : Quantity
+    diverged : ndarray of bool
+        Where the integration diverged (no rate can be read off those runs).
 
     Examples
     --------
     >>> from brian2 import uA, cm, ms
     >>> fi = fi_curve("hodgkin_huxley", [10]*uA/cm**2, 200*ms, transient=50*ms, target="numpy")
-    >>> fi.spike_counts
-    array([10])
+    >>> fi.spike_counts.tolist(), fi.diverged.tolist()
+    ([10], [False])
     """
 
     currents: Quantity
     rates: Quantity
-    spike_counts: np.ndarray
+    spike_counts: np.ma.MaskedArray
     transient: Quantity
     duration: Quantity
+    diverged: np.ndarray
 
 
 def fi_curve(model, currents, duration=1000 * ms, *, transient=200 * ms, **options) -> FICurve:
@@ -200,10 +216,11 @@ def fi_curve(model, currents, duration=1000 * ms, *, transient=200 * ms, **optio
                          f"{transient}")
     options.setdefault("record", [])
     result = simulate(model, duration, stimuli.constant(currents), **options)
-    counts = np.array([np.sum(times >= transient) for times in result.spike_times()])
+    counts = _counts(result.spike_times(), since=transient)
     window = float((duration - transient) / second)
-    return FICurve(currents=currents, rates=counts / window / second, spike_counts=counts,
-                   transient=transient, duration=duration)
+    rates = counts.astype(float).filled(np.nan) / window / second
+    return FICurve(currents=currents, rates=rates, spike_counts=counts, transient=transient,
+                   duration=duration, diverged=np.ma.getmaskarray(counts))
 
 
 def rheobase(model, *, low=0 * CURRENT_DENSITY, high=50 * CURRENT_DENSITY,
@@ -257,6 +274,11 @@ def rheobase(model, *, low=0 * CURRENT_DENSITY, high=50 * CURRENT_DENSITY,
     while hi - lo > float(tolerance / CURRENT_DENSITY) or first:
         grid = np.linspace(lo, hi, int(batch))
         result = simulate(model, duration, stimuli.constant(grid * CURRENT_DENSITY), **options)
+        if result.diverged:
+            # A bisection cannot step over a run with no answer: say where and stop.
+            neurons = sorted(result.diverged)
+            raise IntegrationError(result.model.name, min(result.diverged.values()),
+                                   result.dt, result.method, neurons=neurons)
         fires = np.array([len(times) > 0 for times in result.spike_times()])
         if first:
             if fires[0]:

@@ -13,7 +13,7 @@ from brian2 import DimensionMismatchError, Quantity, cm, mS, ms, mV, uA, uF
 from brian2.units.fundamentalunits import get_dimensions, have_same_dimensions
 
 __all__ = ["CURRENT_DENSITY", "DISPLAY_UNITS", "check_dimension", "describe_dimension",
-           "to_display"]
+           "show_value", "to_display"]
 
 #: Current density, the unit of every membrane and injected current in the package.
 CURRENT_DENSITY = uA / cm**2
@@ -125,3 +125,16 @@ def to_display(value) -> tuple[np.ndarray, str]:
         # Fall back to SI for dimensions the package does not show (never silently rescaled).
         return np.asarray(value / Quantity(1, dim=dim), dtype=float), str(dim)
     return np.asarray(value / unit, dtype=float), name
+
+
+def show_value(value) -> str:
+    """A scalar quantity as text in its display unit, for messages.
+
+    Examples
+    --------
+    >>> from brian2 import uF, cm, mV
+    >>> show_value(-1 * uF / cm**2), show_value(0.5 * 1000 * mV), show_value(0.2)
+    ('-1 uF/cm^2', '500 mV', '0.2')
+    """
+    number, unit = to_display(value)
+    return f"{float(number):g}" + ("" if unit == "1" else f" {unit}")

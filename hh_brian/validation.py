@@ -32,7 +32,7 @@ class Agreement:
     max_abs_diff : dict of str to float
         Largest absolute difference (Brian2 minus reference) of each trace, in the source's units (mV, µA/cm², 1).
     spike_counts : (int, int)
-        Upward crossings of 0 mV by Brian2's and the reference's v.
+        Spikes (:mod:`hh_brian.traces`) of Brian2's and of the reference's v.
     max_spike_time_diff : float
         Largest difference of matching spike times (ms); 0 without spikes, inf if the counts
         differ.
@@ -83,7 +83,7 @@ def compare_with_reference(model, target: str = "cython", *, max_steps: int | No
     """
     model = get_model(model)
     n_steps = int(round(float(model.duration / dt)))
-    samples = model.default_current().samples(n_steps, dt)
+    samples = model.default_current.samples(n_steps, dt)
     if max_steps is not None and max_steps < n_steps:
         n_steps = int(max_steps)
         samples = samples[..., :n_steps]

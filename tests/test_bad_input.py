@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from brian2 import DimensionMismatchError, mS, ms, mV, nA, uA, cm, second
+from brian2 import DimensionMismatchError, cm, mS, ms, mV, nA, second, uA, uF
 
 import hh_brian
 from hh_brian import stimuli
@@ -55,7 +55,7 @@ def test_model_of_wrong_type():
 
 
 def test_unknown_target_lists_valid_targets():
-    with pytest.raises(ValueError, match=r"target: unknown target 'gpu'; valid targets: cython, numpy"):
+    with pytest.raises(ValueError, match=r"target: unknown target 'gpu'; valid targets: cython, numpy, cpp_standalone"):
         run(target="gpu")
 
 
@@ -126,3 +126,67 @@ def test_stimulus_arguments_are_checked():
         stimuli.ramp(0 * uA / cm**2, 1 * uA / cm**2, start=5 * ms, stop=5 * ms)
     with pytest.raises(TypeError, match=r"current: expected a current density"):
         stimuli.as_stimulus("5uA/cm2")
+
+
+# --------------------------------------------------------------------------------------------
+# Physical ranges: checked before anything is compiled or run.
+
+
+class _MustNotRun(hh_brian.targets.Target):
+    """A target that fails the test if a run reaches it."""
+
+    name = "must_not_run"
+
+    def run(self, spec):
+        raise AssertionError("the bad input reached the target")
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"C_m": -1 * uF / cm**2}, r"params\['C_m'\]: -1 uF/cm\^2 is outside the physical range "
+                               r"of C_m \(> 0 uF/cm\^2\) in model 'hodgkin_huxley'"),
+    ({"C_m": 0 * uF / cm**2}, r"params\['C_m'\]: 0 uF/cm\^2 is outside .*> 0 uF/cm\^2"),
+    ({"g_Na": -5 * mS / cm**2}, r"params\['g_Na'\]: .* is outside .*>= 0 mS/cm\^2"),
+    ({"g_K": [36, -1] * mS / cm**2}, r"params\['g_K'\]: 1 of 2 values outside, e\.g\. -1 mS/cm\^2, is .*>= 0"),
+    ({"E_Na": 500 * mV}, r"params\['E_Na'\]: 500 mV is outside .*\[-200, 200\] mV"),
+    ({"v_rest": np.inf * mV}, r"params\['v_rest'\]: expected finite values"),
+])
+def test_parameters_outside_their_physical_range(params, message):
+    with pytest.raises(ValueError, match=message):
+        hh_brian.simulate("hodgkin_huxley", 1 * ms, target=_MustNotRun(), params=params)
+
+
+@pytest.mark.parametrize("initial, message", [
+    ({"h": 1.5}, r"initial\['h'\]: 1\.5 is outside the physical range of a gate \(h is a "
+                 r"fraction of open channels\): \[0, 1\]"),
+    ({"n": -0.2}, r"initial\['n'\]: -0\.2 is outside .*\[0, 1\]"),
+    ({"m": [0.1, 1.01]}, r"initial\['m'\]: 1\.01 is outside"),
+    ({"v": -300 * mV}, r"initial\['v'\]: -300 mV is outside the physical range of v: "
+                       r"\[-200, 200\] mV"),
+])
+def test_initial_values_outside_their_physical_range(initial, message):
+    with pytest.raises(ValueError, match=message):
+        hh_brian.simulate("hodgkin_huxley", 1 * ms, target=_MustNotRun(), initial=initial)
+
+
+def test_every_default_lies_in_its_range_and_ranges_are_declared():
+    for model in hh_brian.list_models():
+        assert set(model.param_ranges) == set(model.params)
+        for name, value in model.params.items():
+            assert model.param_ranges[name].contains(value), (model.name, name)
+    ranges = hh_brian.get_model("hodgkin_huxley").param_ranges
+    assert str(ranges["C_m"]) == "> 0 uF/cm^2" and str(ranges["g_L"]) == ">= 0 mS/cm^2"
+
+
+def test_with_params_checks_ranges_and_sweeps_reuse_them():
+    from hh_brian.sweeps import sweep
+
+    with pytest.raises(ValueError, match=r"params\['g_L'\].*outside"):
+        hh_brian.get_model("passive_membrane").with_params(g_L=-1 * mS / cm**2)
+    with pytest.raises(ValueError, match=r"params\['C_m'\].*outside"):
+        sweep("passive_membrane", {"C_m": [1, 0] * uF / cm**2}, target=_MustNotRun())
+
+
+def test_targets_are_named_or_given_as_objects():
+    with pytest.raises(TypeError, match=r"target: expected a target name .* or a Target"):
+        run(target=3)
+    assert run(target=hh_brian.targets.TARGETS["numpy"]).target == "numpy"

@@ -483,3 +483,13 @@ def test_random_command_lines_exit_0_or_2_without_a_traceback(monkeypatch, tmp_p
             assert err.getvalue().count("\n") == 1, (argv, err.getvalue())
 
     check()
+
+
+def test_a_diverged_run_is_one_line_and_status_3(capsys):
+    status = main(["run", "hodgkin_huxley", "--dt", "0.1ms", "--duration", "50ms",
+                   "--target", "numpy", "--quiet"])
+    assert status == 3
+    err = capsys.readouterr().err
+    assert err == ("hh-brian run: error: hodgkin_huxley: the integration diverged: the state "
+                   "became NaN or infinite at t = 14.2 ms with dt = 0.1 ms and method 'euler'; "
+                   "try a smaller dt or method='exponential_euler'\n")

@@ -9,7 +9,9 @@ import inspect
 import pytest
 
 MODULES = ["models", "simulation", "stimuli", "analysis", "plotting", "gallery", "reference",
-           "validation", "units", "traces", "cli", "standalone", "sweeps"]
+           "validation", "units", "traces", "cli", "standalone", "sweeps", "errors", "ranges",
+           "modeldiff", "expressions", "targets", "targets.base", "targets.inputs",
+           "targets.network", "targets.registry", "targets.runtime", "targets.standalone"]
 PUBLIC = [(module, name) for module in MODULES
           for name in importlib.import_module(f"hh_brian.{module}").__all__]
 
@@ -21,4 +23,5 @@ def test_public_object_has_an_example(module, name):
         pytest.skip("not a function or class")
     doc = inspect.getdoc(obj) or ""
     assert doc, f"{module}.{name} has no docstring"
-    assert "Examples\n--------\n>>> " in doc, f"{module}.{name} has no example"
+    examples = doc.partition("Examples\n--------\n")[2]
+    assert "\n>>> " in "\n" + examples, f"{module}.{name} has no example"

@@ -1,4 +1,5 @@
-"""Every example script runs headless and writes non-empty PNG images."""
+"""Every example script runs headless and writes non-empty PNG images (slow: each is a new
+process that compiles its own code)."""
 
 import os
 import pathlib
@@ -28,6 +29,7 @@ def test_every_example_says_what_it_shows():
         assert 'if __name__ == "__main__":' in script.read_text(), script.name
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("script", EXAMPLES, ids=lambda p: p.stem)
 def test_example_writes_its_figures(script, tmp_path):
     completed = subprocess.run([sys.executable, str(script), str(tmp_path)], capture_output=True,

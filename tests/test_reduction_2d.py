@@ -202,7 +202,7 @@ def test_noise_stimulus_reproduces_the_notebook_realisation():
         np.random.set_state(state)
     ours = stimuli.smoothed_noise(1400 * NA_MM2, sigma=6 * ms, seed=1).samples(N, 0.01 * ms)
     np.testing.assert_allclose(np.asarray(ours / NA_MM2), I, rtol=1e-12, atol=1e-12)
-    default = hh_brian.get_model(NOTEBOOK).default_current().samples(N, 0.01 * ms)
+    default = hh_brian.get_model(NOTEBOOK).default_current.samples(N, 0.01 * ms)
     np.testing.assert_array_equal(np.asarray(default), np.asarray(ours))
     other = stimuli.smoothed_noise(1400 * NA_MM2, sigma=6 * ms, seed=2).samples(N, 0.01 * ms)
     assert not np.allclose(np.asarray(other), np.asarray(ours))

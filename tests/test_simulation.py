@@ -22,8 +22,8 @@ def test_result_holds_every_trace_with_units():
     assert not isinstance(result.n, Quantity) or result.n.is_dimensionless
     assert result.v[0] == -65 * mV  # the initial state is the first sample
     assert set(result.currents) == {"I_K", "I_Na", "I_L"}
-    assert result.options["target"] == "numpy" and result.options["method"] == "euler"
-    assert result.options["dt"] == 0.01 * ms and result.options["duration"] == 2 * ms
+    assert result.target == "numpy" and result.method == "euler"
+    assert result.dt == 0.01 * ms and result.duration == 2 * ms
     assert result.params["g_Na"] == 120 * mS / cm**2
     assert "hodgkin_huxley" in repr(result)
     with pytest.raises(AttributeError, match="its traces are: v, n, m, h"):
@@ -39,7 +39,7 @@ def test_gates_start_at_their_steady_state():
     assert result.n[0] == pytest.approx(float(steady["n_inf"]), rel=1e-12)
     assert result.m[0] == pytest.approx(float(steady["m_inf"]), rel=1e-12)
     assert result.h[0] == 0.2
-    assert result.options["initial"]["h"] == 0.2
+    assert result.initial["h"] == 0.2
 
 
 def test_default_duration_and_protocol_are_the_sources():
@@ -47,7 +47,8 @@ def test_default_duration_and_protocol_are_the_sources():
         assert model.duration == (100 * ms if model.source_name in
                                   ("neuron_func_1", "neuron_func_2", "neuron_func_3") else 200 * ms)
         expected = 5 if model.source_name == "neuron_func_7" else 30
-        assert model.protocol_amplitude == expected * UA_CM2
+        assert type(model.default_current).__name__ == "Protocol"
+        assert float(model.default_current.amplitude / UA_CM2) == pytest.approx(expected)
     result = hh_brian.simulate("passive_membrane", target="numpy")
     I = np.asarray(result.I_stim / UA_CM2)
     assert I.shape == (10000,)
@@ -141,17 +142,16 @@ def test_other_integration_methods_by_name():
     euler = hh_brian.simulate("hodgkin_huxley", 20 * ms, 10 * UA_CM2, target="numpy")
     rk4 = hh_brian.simulate("hodgkin_huxley", 20 * ms, 10 * UA_CM2, target="numpy",
                             method="rk4")
-    assert rk4.options["method"] == "rk4"
+    assert rk4.method == "rk4"
     # Both resolve the same first spike; the methods differ by their truncation error only.
     assert abs(float((euler.spike_times()[0] - rk4.spike_times()[0]) / ms)) < 0.05
     assert np.any(np.asarray(euler.v) != np.asarray(rk4.v))
 
 
-@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")
-@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
-def test_unstable_integration_warns():
-    # dt * g_L / C_m = 5000: each Euler step multiplies v - E_L by -4999, overflowing.
-    with pytest.warns(RuntimeWarning, match="NaN or infinite"):
+def test_unstable_integration_is_an_error():
+    # dt * g_L / C_m = 5000: each Euler step multiplies v - E_L by -4999, so that
+    # |v - E_L| = 5 mV * 4999**k first exceeds the largest double (1.8e308) at k = 84.
+    with pytest.raises(hh_brian.IntegrationError, match="at t = 42 ms with dt = 0.5 ms"):
         hh_brian.simulate("passive_membrane", 100 * ms, 0 * UA_CM2, target="numpy",
                           dt=0.5 * ms, params={"g_L": 1e4 * mS / cm**2},
                           initial={"v": -60 * mV})
@@ -174,10 +174,19 @@ def test_spike_times_threshold_has_units():
     assert np.all(low < high)  # the upstroke reaches -20 mV before +20 mV
 
 
-def test_plot_returns_axes():
+def test_plot_returns_the_model_figure():
     import matplotlib.pyplot as plt
 
     result = hh_brian.simulate("hodgkin_huxley", 5 * ms, target="numpy")
-    axes = result.plot()
-    assert len(axes) == 3 and axes[2].get_ylabel() == "$v$ (mV)"
+    fig = result.plot()
+    assert isinstance(fig, plt.Figure)
+    # Gate curves (2), then input, membrane currents, v and gates against time.
+    labels = [ax.get_ylabel() for ax in fig.axes]
+    assert labels[2].startswith("$I_{stim}$") and labels[3].startswith("membrane currents")
+    assert labels[4] == "$v$ (mV)" and labels[5] == "gates"
+    assert fig.get_suptitle() == "neuron_func_7: Hodgkin–Huxley 1952 (squid giant axon)"
+    # A batch: no gate curves (each neuron may have its own); still titled.
+    batch = hh_brian.simulate("hodgkin_huxley", 5 * ms, target="numpy",
+                              params={"g_K": [30, 36] * mS / cm**2})
+    assert len(batch.plot().axes) == 4
     plt.close("all")

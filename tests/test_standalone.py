@@ -19,18 +19,19 @@ from hh_brian import standalone, stimuli
 TOL = 1e-6  # mV
 
 
-@pytest.fixture(autouse=True)
-def private_cache(tmp_path_factory, monkeypatch):
-    """Each test module gets its own build cache, so counts of builds are meaningful."""
-    folder = tmp_path_factory.getbasetemp() / "standalone-cache"
-    monkeypatch.setenv("HH_BRIAN_CACHE_DIR", str(folder))
-    return folder
+@pytest.fixture
+def private_cache(tmp_path, monkeypatch):
+    """A build cache of the test's own, so that its counts of builds are meaningful (the
+    other tests share the session's cache)."""
+    monkeypatch.setenv("HH_BRIAN_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
 
 
 def _max_dv(a, b):
     return float(np.max(np.abs(np.asarray((a.v - b.v) / mV))))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", [m.name for m in hh_brian.list_models()[:7]])
 def test_standalone_matches_cython_over_the_default_protocol(name):
     ours = hh_brian.simulate(name, target="cpp_standalone")
@@ -41,7 +42,7 @@ def test_standalone_matches_cython_over_the_default_protocol(name):
     np.testing.assert_allclose(ours.spike_times() / ms, theirs.spike_times() / ms, atol=1e-6)
 
 
-def test_repeated_call_with_new_values_does_not_rebuild():
+def test_repeated_call_with_new_values_does_not_rebuild(private_cache):
     current = stimuli.step(10 * uA / cm**2, start=5 * ms)
     first = hh_brian.simulate("hodgkin_huxley", 50 * ms, current, target="cpp_standalone")
     builds = standalone.build_count()
@@ -63,7 +64,7 @@ def test_repeated_call_with_new_values_does_not_rebuild():
     assert _max_dv(changed, first) > 1
 
 
-def test_a_new_code_shape_builds_once():
+def test_a_new_code_shape_builds_once(private_cache):
     builds = standalone.build_count()
     hh_brian.simulate("passive_membrane", 7 * ms, target="cpp_standalone")
     assert standalone.build_count() == builds + 1
@@ -99,20 +100,6 @@ def test_batch_and_spikes_only_mode():
     assert [len(s) for s in ours.spike_times()][0] == 0
 
 
-def test_two_processes_share_the_cache(private_cache):
-    script = ("import hh_brian; from brian2 import ms, mV;"
-              "r = hh_brian.simulate('two_conductances', 3*ms, target='cpp_standalone');"
-              "print(repr(float(r.v[-1] / mV)))")
-    env = {**os.environ, "HH_BRIAN_CACHE_DIR": str(private_cache / "shared")}
-    procs = [subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
-    outputs = [p.communicate(timeout=600) for p in procs]
-    assert all(p.returncode == 0 for p in procs), outputs
-    assert outputs[0][0] == outputs[1][0]
-    projects = [p for p in (private_cache / "shared" / "standalone").iterdir() if p.is_dir()]
-    assert len(projects) == 1  # built once, used by both
-
-
 def test_compiler_failure_is_a_clear_error(monkeypatch, tmp_path):
     # A compiler that always fails (the build's make honours CXX).
     monkeypatch.setenv("CXX", "/bin/false")
@@ -124,11 +111,60 @@ def test_compiler_failure_is_a_clear_error(monkeypatch, tmp_path):
     assert not list((tmp_path / "standalone").glob("*/manifest.json"))
 
 
-@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")
-def test_nan_detection_still_works_with_fast_math():
+def test_divergence_is_found_with_fast_math():
     # dt * g_L / C_m = 5000: each Euler step multiplies v - E_L by -4999 until it overflows.
-    # The flags keep NaN and infinity semantics (-fno-finite-math-only), so it is reported.
-    with pytest.warns(RuntimeWarning, match="NaN or infinite"):
+    # The flags keep NaN and infinity semantics (-fno-finite-math-only), so it is reported,
+    # at the same step as on the other targets (test_simulation.py).
+    with pytest.raises(hh_brian.IntegrationError, match="at t = 42 ms"):
         hh_brian.simulate("passive_membrane", 100 * ms, 0 * uA / cm**2, dt=0.5 * ms,
                           target="cpp_standalone", params={"g_L": 1e4 * mS / cm**2},
                           initial={"v": -60 * mV})
+
+
+RUNS_SCRIPT = """
+import sys
+import hh_brian
+from hh_brian import standalone
+from brian2 import ms, mS, cm
+for k in range(20):
+    r = hh_brian.simulate('passive_membrane', 3*ms, target='cpp_standalone',
+                          params={'g_L': (1 + k) * mS / cm**2})
+print(standalone.build_count())
+"""
+
+
+def test_two_processes_making_20_runs_each_build_once(private_cache):
+    env = {**os.environ, "HH_BRIAN_CACHE_DIR": str(private_cache)}
+    procs = [subprocess.Popen([sys.executable, "-c", RUNS_SCRIPT], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    outputs = [p.communicate(timeout=900) for p in procs]
+    assert all(p.returncode == 0 for p in procs), outputs
+    assert sum(int(out.split()[-1]) for out, _ in outputs) == 1  # exactly one build
+    projects = [p for p in (private_cache / "standalone").iterdir() if p.is_dir()]
+    assert len(projects) == 1
+
+
+def test_a_build_killed_halfway_leaves_nothing_that_is_used(private_cache):
+    import signal
+    import time
+
+    env = {**os.environ, "HH_BRIAN_CACHE_DIR": str(private_cache)}
+    script = ("import hh_brian; from brian2 import ms;"
+              "hh_brian.simulate('two_conductances', 4*ms, target='cpp_standalone')")
+    # Its own process group, as a terminal's Ctrl+C or a killed job would take it: the
+    # build process and the compiler it started die with it.
+    proc = subprocess.Popen([sys.executable, "-c", script], env=env, start_new_session=True)
+    folder = private_cache / "standalone"
+    deadline = time.time() + 120
+    while not list(folder.glob("*-build-*/code_objects")) and time.time() < deadline:
+        time.sleep(0.05)  # until Brian2 has started writing the project
+    assert list(folder.glob("*-build-*")), "the build did not start"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not list(folder.glob("*/manifest.json"))  # no project under its key
+    builds = standalone.build_count()
+    result = hh_brian.simulate("two_conductances", 4 * ms, target="cpp_standalone")
+    assert standalone.build_count() == builds + 1  # rebuilt, not reused
+    assert result.v.shape == (400,)
+    assert not list(folder.glob("*-build-*"))  # and the killed build's leftovers are gone

@@ -88,3 +88,18 @@ def test_as_stimulus_interprets_user_values():
     assert stimuli.as_stimulus(np.zeros(5) * UA_CM2).samples(5, ms).shape == (5,)
     default = stimuli.protocol(1 * UA_CM2)
     assert stimuli.as_stimulus(None, default=default) is default
+
+
+def test_smoothed_noise_has_one_sample_per_step_even_when_its_window_is_longer():
+    # The window is 2 * 4 * sigma / dt = 1600 samples long; numpy's "same" mode would return
+    # 1600 samples for a 1000-step run.
+    noise = stimuli.smoothed_noise(1 * uA / cm**2, sigma=2 * ms, seed=1)
+    assert noise.samples(1000, 0.01 * ms).shape == (1000,)
+    # Longer runs are unchanged: the centre of the full convolution, as numpy's "same".
+    long = noise.samples(5000, 0.01 * ms) / (uA / cm**2)
+    from scipy.signal.windows import gaussian
+
+    window = gaussian(1600, std=200) / 1600
+    white = np.random.RandomState(1).randn(5000)
+    np.testing.assert_allclose(np.asarray(long), np.convolve(white, window, "same"),
+                               rtol=1e-14, atol=0)  # the unit's scaling: an ulp or so

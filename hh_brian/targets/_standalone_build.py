@@ -1,10 +1,11 @@
-"""Compile one standalone project (run as ``python -m hh_brian._standalone_build FOLDER``).
+"""Compile one standalone project (``python -m hh_brian.targets._standalone_build FOLDER``).
 
-Reads ``FOLDER/build.json`` (written by :mod:`hh_brian.standalone`), builds the network with
-Brian2's C++ standalone device in this fresh process, compiles it into FOLDER without
-running it, and writes ``FOLDER/manifest.json``: which result file holds which trace. Values
-(parameters, initial state, input samples) are not part of the build; every run passes them
-to the binary on its command line.
+Reads ``FOLDER/build.json`` (written by :mod:`hh_brian.targets.standalone`), builds the
+network its plan describes (:func:`hh_brian.targets.network.build_network`, the same
+description the runtime targets use) with Brian2's C++ standalone device in this fresh
+process, compiles it into FOLDER without running it, and writes ``FOLDER/manifest.json``:
+which result file holds which trace. Values (parameters, initial state, input samples) are
+not part of the build; every run passes them to the binary on its command line.
 """
 
 import json
@@ -55,64 +56,43 @@ def _vectorise_state_update(folder: pathlib.Path) -> None:
 
 def main(folder: pathlib.Path) -> None:
     build = json.loads((folder / "build.json").read_text())
-    from brian2 import (Clock, Equations, Network, NeuronGroup, SpikeMonitor, StateMonitor,
-                        TimedArray, device, prefs, second, set_device)
+    from brian2 import device, prefs, set_device
+    from brian2.codegen.cpp_prefs import get_compiler_and_args
     from brian2.units.fundamentalunits import get_dimensions
+
+    from hh_brian.targets.network import NetworkPlan, build_network
 
     _vectorisable_exprel()
     prefs.codegen.cpp.extra_compile_args_gcc = list(build["flags"])
     prefs.devices.cpp_standalone.openmp_threads = int(build["threads"])
     set_device("cpp_standalone", directory=str(folder), build_on_run=False)
 
-    dt = build["dt"] * second
-    clock = Clock(dt=dt, name="clock")
-    eqs = Equations(build["equations"])
-    shape = tuple(build["stimulus_shape"])
-    # Placeholder input of the right shape; every run replaces it (stimulus.values=FILE).
-    if build["stimulus_kind"] == "factors":
-        stimulus = TimedArray(np.zeros(shape), dt=dt, name="stimulus")
-    else:
-        unit = eqs["I_stim"].dim
-        from brian2 import Quantity
-
-        stimulus = TimedArray(Quantity(np.zeros(shape), dim=unit), dt=dt, name="stimulus")
-    threshold = build["spikes_threshold"]
-    condition = None if threshold is None else f"v > {threshold!r}*volt"
-    group = NeuronGroup(build["n_neurons"], eqs, method=build["method"], clock=clock,
-                        namespace={"I_input": stimulus}, threshold=condition,
-                        refractory=condition if condition else False, name="neurons")
-    objects = [group]
-    files, dims = {}, {}
-    n_recorded = build["n_neurons"]
-    if build["record"]:
-        indices = build["record_indices"]
-        every = int(build["record_every"])
-        monitor_clock = clock if every == 1 else Clock(dt=every * dt, name="monitor_clock")
-        monitor = StateMonitor(group, build["record"], record=True if indices is None else indices,
-                               clock=monitor_clock, name="monitor")
-        objects.append(monitor)
-        n_recorded = build["n_neurons"] if indices is None else len(indices)
-    if condition is not None:
-        spikes = SpikeMonitor(group, name="spikes")
-        objects.append(spikes)
-    network = Network(*objects)
-    network.run(build["n_steps"] * dt, namespace={})
+    plan = NetworkPlan.from_json(build["plan"])
+    # A placeholder input of the right shape: every run passes its own (stimulus.values=FILE).
+    built = build_network(plan, np.zeros(plan.input_shape))
+    built.network.run(plan.duration, namespace={})
     device.build(directory=str(folder), compile=False, run=False, with_output=False)
     _vectorise_state_update(folder)
-    from brian2.codegen.cpp_prefs import get_compiler_and_args
-
     device.compile_source(str(folder), get_compiler_and_args()[0], False, False)
 
-    if build["record"]:
+    group = built.group
+    files = {"time_finite": device.get_array_filename(group.variables["time_finite"])}
+    dims, n_recorded = {}, plan.n_neurons
+    if built.state_monitor is not None:
+        monitor = built.state_monitor
         files["t"] = device.get_array_filename(monitor.variables["t"])
-        for name in build["record"]:
+        for name in plan.record:
             files[name] = device.get_array_filename(monitor.variables[name])
-            dims[name] = json.dumps([float(x) for x in get_dimensions(eqs[name].dim)._dims])
-    if condition is not None:
+            dim = group.variables[name].dim
+            dims[name] = json.dumps([float(x) for x in get_dimensions(dim)._dims])
+        n_recorded = len(plan.record_indices) if plan.record_indices else plan.n_neurons
+    if built.spike_monitor is not None:
+        spikes = built.spike_monitor
         files["spike_i"] = device.get_array_filename(spikes.variables["i"])
         files["spike_t"] = device.get_array_filename(spikes.variables["t"])
-    manifest = {"files": files, "dims": dims, "record": build["record"],
-                "n_recorded": n_recorded, "spikes": condition is not None}
+        files["spike_width"] = device.get_array_filename(spikes.variables["time_above_threshold"])
+        files["spike_height"] = device.get_array_filename(spikes.variables["time_above_height"])
+    manifest = {"files": files, "dims": dims, "n_recorded": n_recorded}
     (folder / "manifest.json").write_text(json.dumps(manifest))
 
 

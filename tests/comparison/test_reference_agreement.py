@@ -25,20 +25,25 @@ CURRENT_TOL = 1e-6  # uA/cm^2; currents reach 1e3 uA/cm^2 with g up to 120 mS/cm
 
 MODELS = [m.name for m in hh_brian.list_models()]
 TARGETS = ["cython", "numpy", "cpp_standalone"]
-
-
 # The numpy target runs the 2-s noise-driven reduction at ~0.4 ms of wall time per step;
-# it is checked on the first 200 ms of the same realisation instead (the cython target
-# runs all 2 s).
+# it is checked on the first 200 ms of the same realisation instead (the other targets run
+# all 2 s).
 NUMPY_MAX_STEPS = 20000
+# The quick suite compares every model on the default target over its first 200 ms and HH
+# on the numpy target over its first 60 ms (through the onset spike at 43 ms); the grid of
+# every model on every target over the whole default input runs with the slow tests.
+QUICK = [pytest.param(name, "cython", 20000, id=f"{name}-cython-200ms") for name in MODELS]
+QUICK.append(pytest.param("hodgkin_huxley", "numpy", 6000, id="hodgkin_huxley-numpy-60ms"))
+GRID = [pytest.param(name, target, NUMPY_MAX_STEPS if target == "numpy" else None,
+                     marks=pytest.mark.slow, id=f"{name}-{target}")
+        for name in MODELS for target in TARGETS]
 
 
-@pytest.mark.parametrize("target", TARGETS)
-@pytest.mark.parametrize("name", MODELS)
-def test_default_input_matches_reference(name, target):
+
+@pytest.mark.parametrize("name, target, max_steps", QUICK + GRID)
+def test_default_input_matches_reference(name, target, max_steps):
     model = hh_brian.get_model(name)
-    agreement = compare_with_reference(
-        model, target, max_steps=NUMPY_MAX_STEPS if target == "numpy" else None)
+    agreement = compare_with_reference(model, target, max_steps=max_steps)
     print(f"{name} [{target}] max |dv| = {agreement.max_dv:.3g} mV")
     assert agreement.max_dv <= V_TOL
     for gate in model.gates:
@@ -55,7 +60,7 @@ def test_default_input_is_the_source_protocol(reference_runs):
     """Brian2's default input equals the reference's own transcription of the source's."""
     for model in hh_brian.list_models()[:7]:
         ref = reference_runs(model.source_name)
-        ours = model.default_current().samples(len(ref["t"]), 0.01 * ms)
+        ours = model.default_current.samples(len(ref["t"]), 0.01 * ms)
         np.testing.assert_array_equal(np.asarray(ours / (uA / cm**2)), ref["I_stim"][0])
 
 

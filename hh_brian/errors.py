@@ -1,0 +1,55 @@
+"""The errors hh_brian raises on purpose, beyond Python's own ValueError and TypeError."""
+
+from __future__ import annotations
+
+__all__ = ["IntegrationError"]
+
+
+class IntegrationError(ArithmeticError):
+    """The integration diverged: the state became NaN or infinite.
+
+    Attributes
+    ----------
+    model : str
+        The model's name.
+    time : Quantity
+        Simulated time of the first non-finite value.
+    dt : Quantity
+    method : str
+    neurons : tuple of int
+        The neurons that diverged (``(0,)`` for a single neuron).
+
+    Examples
+    --------
+    Forward Euler at 0.1 ms is unstable for HH once the protocol's step starts:
+
+    >>> from brian2 import ms
+    >>> import hh_brian
+    >>> try:
+    ...     hh_brian.simulate("hodgkin_huxley", 50*ms, dt=0.1*ms, target="numpy")
+    ... except IntegrationError as error:
+    ...     print(error)
+    hodgkin_huxley: the integration diverged: the state became NaN or infinite at t = 14.2 ms with dt = 0.1 ms and method 'euler'; try a smaller dt or method='exponential_euler'
+
+    """
+
+    def __init__(self, model: str, time, dt, method: str, neurons=(0,)):
+        self.model, self.time, self.dt, self.method = model, time, dt, method
+        self.neurons = tuple(neurons)
+        which = ("" if self.neurons == (0,) else
+                 f" in neuron(s) {list(self.neurons)[:10]}"
+                 + (f" and {len(self.neurons) - 10} more" if len(self.neurons) > 10 else ""))
+        advice = ("a smaller dt" if method == "exponential_euler" else
+                  "a smaller dt or method='exponential_euler'")
+        super().__init__(f"{model}: the integration diverged{which}: the state became NaN or "
+                         f"infinite at t = {_ms(time)} with dt = {_ms(dt)} and method "
+                         f"{method!r}; try {advice}")
+
+    def __reduce__(self):  # picklable, for process pools
+        return (type(self), (self.model, self.time, self.dt, self.method, self.neurons))
+
+
+def _ms(value) -> str:
+    from brian2 import ms
+
+    return f"{float(value / ms):g} ms"

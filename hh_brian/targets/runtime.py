@@ -1,0 +1,100 @@
+"""Brian2's runtime mode: generated Cython or numpy code run from this Python process."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+import numpy as np
+from brian2 import second
+from brian2.codegen.runtime.cython_rt import CythonCodeObject
+
+from .base import Recording, RunSpec, SpikeEvents, Target
+from .inputs import plan_input
+from .network import build_network, plan_network, run_values
+
+__all__ = ["IEEECythonCodeObject", "RuntimeTarget"]
+
+
+class IEEECythonCodeObject(CythonCodeObject):
+    """Brian2's Cython code object, compiled with C division.
+
+    Brian2's Cython template asks for Python's division semantics (``cdivision=False``), so
+    a division by zero raises ZeroDivisionError and stops the whole group: one diverging
+    neuron would end a batch of thousands. With C division it gives inf or NaN, as the numpy
+    and C++ targets do, the run goes on, and divergence is reported per neuron. Every finite
+    result is bit for bit the same.
+
+    Examples
+    --------
+    >>> from brian2 import Equations, NeuronGroup, Network, ms, second
+    >>> eqs = Equations("dx/dt = 1 / tau : 1") + Equations("tau : second (constant)")
+    >>> group = NeuronGroup(2, eqs, method="euler", namespace={},
+    ...                     codeobj_class=IEEECythonCodeObject)
+    >>> group.tau = [0, 1] * second  # a time constant of 0 for the first neuron
+    >>> Network(group).run(0.1 * ms, namespace={})
+    >>> group.x[:]  # inf, not a ZeroDivisionError that would stop the second neuron too
+    array([   inf, 0.0001])
+    """
+
+    def compile_block(self, block):
+        code = getattr(self.code, block, "")
+        setattr(self.code, block, code.replace("#cython: cdivision=False",
+                                               "#cython: cdivision=True"))
+        return super().compile_block(block)
+
+
+@contextlib.contextmanager
+def _quiet_divergence():
+    """Silence what a diverging state makes numpy and Brian2 say: hh_brian reports it."""
+    logger = logging.getLogger("brian2.groups.group.invalid_values")
+    disabled, logger.disabled = logger.disabled, True
+    try:
+        with np.errstate(all="ignore"):
+            yield
+    finally:
+        logger.disabled = disabled
+
+
+class RuntimeTarget(Target):
+    """Brian2's runtime mode with one code-object class.
+
+    Parameters
+    ----------
+    codeobj_class : type
+        A Brian2 code-object class (e.g. ``NumpyCodeObject``).
+    description : str
+
+    Examples
+    --------
+    >>> from hh_brian.targets import TARGETS
+    >>> TARGETS["numpy"].description
+    'Brian2 runtime, generated vectorised numpy'
+    """
+
+    def __init__(self, codeobj_class, description: str):
+        self.codeobj_class = codeobj_class
+        self.description = description
+
+    def run(self, spec: RunSpec) -> Recording:
+        inputs = plan_input(spec.stimulus, spec.n_steps, spec.dt)
+        plan = plan_network(spec, inputs)
+        built = build_network(plan, inputs.table, self.codeobj_class)
+        for name, value in run_values(spec, inputs).items():
+            built.group.state(name, use_units=True).set_item(slice(None), value, namespace={})
+        with _quiet_divergence():
+            built.network.run(plan.duration, namespace={}, report=spec.progress,
+                              report_period=0.5 * second)
+        traces, t = {}, None
+        if built.state_monitor is not None:
+            t = built.state_monitor.t[:]
+            traces = {name: getattr(built.state_monitor, name)[:] for name in plan.record}
+        events = None
+        if built.spike_monitor is not None:
+            monitor = built.spike_monitor
+            widths = monitor.time_above_threshold[:]
+            events = SpikeEvents(neurons=np.asarray(monitor.i[:]), onsets=monitor.t[:] - widths,
+                                 widths=widths,
+                                 high_enough=np.asarray(monitor.time_above_height[:]) > 0)
+        return Recording(t=t, traces=traces, spike_events=events,
+                         time_finite=built.group.time_finite[:])
