@@ -16,8 +16,9 @@ Usage::
 
     python benchmarks/benchmark.py [--quick] [--memory-only]
 
-``--quick`` skips the largest runs of the slow targets. Timings are wall-clock on this
-machine, best of a few repeats; compilation is excluded except in the cold-start line.
+``--quick`` is a smoke run of about a minute and a half: N = 1 and 10,000 for 50 ms and the
+repeated-run latency. ``--memory-only`` prints the peak-memory table alone. Timings are
+wall-clock, best of a few repeats; compilation is excluded except in the cold-start line.
 """
 
 import argparse
@@ -98,7 +99,7 @@ def c_floor(workdir, flags):
 
 
 def standalone_threshold():
-    from hh_brian import standalone
+    from hh_brian.targets import standalone
 
     return standalone._THREADS_FROM_NEURONS
 
@@ -198,7 +199,7 @@ def memory_report(target):
 
 def standalone_binary_peak():
     """Peak RSS (kB) of the compiled program itself, measured with GNU time."""
-    import hh_brian.standalone as sa
+    import hh_brian.targets.standalone as sa
 
     peaks = []
     original = sa.subprocess.run
@@ -223,30 +224,33 @@ def standalone_binary_peak():
     return peaks[-1]
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
+def _parser():
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        epilog="Timings are only comparable within one run on a quiet machine.")
+    parser.add_argument("--quick", action="store_true",
+                        help="a smoke run in about a minute and a half: N = 1 and 10,000 for "
+                             "50 ms (each engine's ns per neuron-step and its ratio to the C "
+                             "floor) and the repeated-run latency; no numpy engines at 10,000, "
+                             "no NEURON, cold start, memory or scaling tables")
     parser.add_argument("--memory-only", action="store_true",
-                        help="only the peak-memory table")
-    args = parser.parse_args(argv)
-    if args.memory_only:
-        print("# peak memory: 10,000 neurons for 1 s, spikes only")
-        for target in ("cpp_standalone", "cython"):
-            memory_report(target)
-        return
+                        help="only the peak-memory table (10,000 neurons for 1 s)")
+    return parser
 
-    from hh_brian import standalone
 
-    work = pathlib.Path(tempfile.mkdtemp(prefix="hh-bench-"))
+def speed_table(work, quick):
+    """ns per neuron-step of every engine for each N, with its ratio to the C floor."""
+    from hh_brian.targets import standalone
+
     floor = c_floor(work, standalone.COMPILE_FLAGS)
-    sizes = [1, 100, 10_000, 100_000]
-    durations = {1: 200, 100: 200, 10_000: 200, 100_000: 20}
-    rows = []
+    if quick:
+        durations = {1: 50, 10_000: 50}
+    else:
+        durations = {1: 200, 100: 200, 10_000: 200, 100_000: 20}
     print(f"# hh_brian benchmark: HH 4D, Euler, dt 0.01 ms; {os.cpu_count()} cores")
     print(f"{'engine':22s} {'N':>8s} {'ms sim':>7s} {'wall s':>8s} {'ns/neuron-step':>15s} "
           f"{'x floor':>8s}")
-    for N in sizes:
-        duration = durations[N]
+    for N, duration in durations.items():
         steps = int(round(duration / 0.01))
         floor_s = min(floor(N, steps) for _ in range(3))
         engines = [("C loop (floor)", None, duration)]
@@ -256,28 +260,30 @@ def main(argv=None):
         engines.append(("hh_brian cpp_standalone", hh_brian_runner("cpp_standalone", N, duration),
                         duration))
         engines.append(("hh_brian cython", hh_brian_runner("cython", N, duration), duration))
-        if not (args.quick and N >= 10_000):
+        if not (quick and N >= 10_000):
             engines.append(("hh_brian numpy", hh_brian_runner("numpy", N, short), short))
             engines.append(("reference (numpy)", reference_runner(N, short), short))
-        neuron = neuron_runner(N, duration) if N <= 10_000 else None
+        neuron = neuron_runner(N, duration) if N <= 10_000 and not quick else None
         if neuron is not None:
             engines.append(("NEURON hh", neuron, duration))
         floor_ns = floor_s / (N * steps) * 1e9
         for name, runner, ms_sim in engines:
             seconds = floor_s if runner is None else best_of(runner, 2 if N > 100 else 3)
             ns = seconds / (N * int(round(ms_sim / 0.01))) * 1e9
-            rows.append((name, N, ms_sim, seconds, ns))
             print(f"{name:22s} {N:8d} {ms_sim:7d} {seconds:8.3f} {ns:15.2f} "
                   f"{ns / floor_ns:8.2f}", flush=True)
-    if neuron_runner(1, 1) is None:
+    if not quick and neuron_runner(1, 1) is None:
         print("NEURON: not installed (pip install neuron to include it)")
 
-    print("\n# repeated single-neuron 200-ms runs with a changed parameter (warm cache)")
+
+def repeated_runs():
+    """Latency of a repeated single-neuron 200-ms run whose parameters change."""
     import hh_brian
     from brian2 import cm, mS, ms, uA
 
+    print("\n# repeated single-neuron 200-ms runs with a changed parameter (warm cache)")
     for target, record in (("cpp_standalone", ["v"]), ("cpp_standalone", None),
-                           ("cython", ["v"])):
+                           ("cython", ["v"]), ("cython", None)):
         hh_brian.simulate("hodgkin_huxley", 200 * ms, 10 * uA / cm**2, target=target,
                           record=record)
         values = iter(np.linspace(100, 140, 50))
@@ -285,8 +291,10 @@ def main(argv=None):
             "hodgkin_huxley", 200 * ms, 10 * uA / cm**2, target=target, record=record,
             params={"g_Na": next(values) * mS / cm**2}), 10)
         label = "v only" if record else "all traces"
-        print(f"{target:15s} {label:11s} {seconds * 1e3:8.1f} ms per run")
+        print(f"{target:15s} {label:11s} {seconds * 1e3:8.1f} ms per run", flush=True)
 
+
+def cold_start(work):
     print("\n# first run (cold cache, compilation included)")
     env = {**os.environ, "HH_BRIAN_CACHE_DIR": str(work / "cold"),
            "CYTHON_CACHE_DIR": str(work / "cold-cython")}
@@ -296,19 +304,37 @@ def main(argv=None):
                 f"print(time.perf_counter() - t)")
         out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                              text=True, check=True).stdout.split()[-1]
-        print(f"{target:15s} {float(out):8.1f} s (import, build and run)")
+        print(f"{target:15s} {float(out):8.1f} s (import, build and run)", flush=True)
 
-    print("\n# peak memory: 10,000 neurons for 1 s, spikes only")
-    for target in ("cpp_standalone", "cython"):
-        memory_report(target)
 
+def scaling():
     print("\n# scaling with duration (cpp_standalone, N = 10,000)")
     for duration in (50, 100, 200):
         runner = hh_brian_runner("cpp_standalone", 10_000, duration)
         seconds = best_of(runner, 2)
         print(f"{duration:5d} ms: {seconds:7.3f} s, "
-              f"{seconds / (10_000 * duration / 0.01) * 1e9:6.2f} ns/neuron-step")
-    shutil.rmtree(work, ignore_errors=True)
+              f"{seconds / (10_000 * duration / 0.01) * 1e9:6.2f} ns/neuron-step", flush=True)
+
+
+def main(argv=None):
+    args = _parser().parse_args(argv)
+    if args.memory_only:
+        print("# peak memory: 10,000 neurons for 1 s, spikes only")
+        for target in ("cpp_standalone", "cython"):
+            memory_report(target)
+        return
+    work = pathlib.Path(tempfile.mkdtemp(prefix="hh-bench-"))
+    try:
+        speed_table(work, args.quick)
+        repeated_runs()
+        if not args.quick:
+            cold_start(work)
+            print("\n# peak memory: 10,000 neurons for 1 s, spikes only")
+            for target in ("cpp_standalone", "cython"):
+                memory_report(target)
+            scaling()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

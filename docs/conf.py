@@ -92,6 +92,14 @@ def _model_pages():
                 "   :header-rows: 1\n\n   * - parameter\n     - value\n     - unit\n"
                 "     - name in the source\n" + "\n".join(rows) + "\n")
         (folder / f"{model.name}.rst").write_text(text)
+    # What each step of the chapter adds to the one before (Model.diff), as a patch.
+    steps = hh_brian.list_models()[:7]
+    for previous, model in zip(steps, steps[1:]):
+        patch = "\n".join("   " + line for line in str(model.diff(previous)).splitlines())
+        (folder / f"{model.name}_diff.rst").write_text(
+            f"What ``{model.name}`` changes in ``{previous.name}``, from "
+            f"``get_model({model.name!r}).diff({previous.name!r})``:\n\n"
+            f".. code-block:: diff\n\n{patch}\n")
 
 
 def _validation_table():

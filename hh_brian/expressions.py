@@ -9,10 +9,12 @@ anything.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from brian2.core.namespace import DEFAULT_UNITS
 
-from .models import Model, get_model
+from .models import _STIMULUS_LINE, Model, get_model, parse_equations
 
 __all__ = ["ModelFunctions"]
 
@@ -35,6 +37,24 @@ _FUNCTIONS = {
 _CONSTANTS = {"pi": np.pi, "e": np.e, "inf": np.inf, "True": True, "False": False}
 
 
+_GLOBALS = {"__builtins__": {}, **_FUNCTIONS, **_CONSTANTS,
+            **{name: float(unit) for name, unit in DEFAULT_UNITS.items()}}
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(equations: str):
+    """Each expression of the equations compiled once (parameters are bound per model)."""
+    eqs = parse_equations(equations + "\n" + _STIMULUS_LINE)
+    dims = {name: eq.dim for name, eq in eqs.items()}
+    code, derivatives = {}, {}
+    for name, eq in eqs.items():
+        if eq.type == "subexpression":
+            code[name] = compile(eq.expr.code, f"<{name}>", "eval")
+        elif eq.type == "differential equation":
+            derivatives[name] = compile(eq.expr.code, f"<d{name}/dt>", "eval")
+    return dims, code, derivatives
+
+
 class ModelFunctions:
     """A model's expressions compiled to numpy, evaluated in SI units.
 
@@ -53,17 +73,8 @@ class ModelFunctions:
 
     def __init__(self, model):
         self.model: Model = get_model(model)
-        eqs = self.model.brian2_equations()
-        self.dims = {name: eq.dim for name, eq in eqs.items()}
-        self._code = {}
-        self.derivatives = {}
-        for name, eq in eqs.items():
-            if eq.type == "subexpression":
-                self._code[name] = compile(eq.expr.code, f"<{name}>", "eval")
-            elif eq.type == "differential equation":
-                self.derivatives[name] = compile(eq.expr.code, f"<d{name}/dt>", "eval")
-        self._globals = {"__builtins__": {}, **_FUNCTIONS, **_CONSTANTS}
-        self._globals.update({name: float(unit) for name, unit in DEFAULT_UNITS.items()})
+        self.dims, self._code, self.derivatives = _compiled(self.model.equations)
+        self._globals = _GLOBALS
         self._params = {name: np.asarray(value, dtype=float)
                         for name, value in self.model.params.items()}
 

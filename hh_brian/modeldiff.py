@@ -4,7 +4,9 @@ The point of the construction chapter is what step k adds to step k − 1. :func
 (also :meth:`hh_brian.Model.diff`) compares two models line by line, by the name each
 equation defines: an equation whose name is new is *added*, one whose name disappeared is
 *removed*, one whose name is in both with another right-hand side is *changed*. Parameters are
-compared by name and value, gates by name. ``str()`` of the result reads like a patch.
+compared by name and value, gates by name. ``str()`` of the result reads like a patch: a
+``@@`` line heads each part, ``-`` and ``+`` mark what went and what came, ``~`` a parameter
+whose value changed.
 """
 
 from __future__ import annotations
@@ -44,19 +46,19 @@ class ModelDiff:
     >>> step = get_model("two_conductances").diff(get_model("passive_membrane"))
     >>> print(step)
     passive_membrane -> two_conductances
-    equations
-      - dv/dt = (I_stim - I_L) / C_m : volt
-      + dv/dt = (I_stim - I_a - I_b) / C_m : volt
-      - I_L = g_L * (v - E_L) : amp/meter**2
-      + I_a = g_a * (v - E_a) : amp/meter**2
-      + I_b = g_b * (v - E_b) : amp/meter**2
-    parameters
-      - E_L = -65 mV
-      - g_L = 1 mS/cm^2
-      + E_a = -65 mV
-      + E_b = 65 mV
-      + g_a = 1 mS/cm^2
-      + g_b = 1 mS/cm^2
+    @@ equations
+    - dv/dt = (I_stim - I_L) / C_m : volt
+    + dv/dt = (I_stim - I_a - I_b) / C_m : volt
+    - I_L = g_L * (v - E_L) : amp/meter**2
+    + I_a = g_a * (v - E_a) : amp/meter**2
+    + I_b = g_b * (v - E_b) : amp/meter**2
+    @@ parameters
+    - E_L = -65 mV
+    - g_L = 1 mS/cm^2
+    + E_a = -65 mV
+    + E_b = 65 mV
+    + g_a = 1 mS/cm^2
+    + g_b = 1 mS/cm^2
     """
 
     old: str
@@ -79,25 +81,25 @@ class ModelDiff:
         lines = [f"{self.old} -> {self.new}"]
         equation_lines = []
         for old, new in self.changed:
-            equation_lines += [f"  - {old}", f"  + {new}"]
-        equation_lines += [f"  - {line}" for line in self.removed]
-        equation_lines += [f"  + {line}" for line in self.added]
+            equation_lines += [f"- {old}", f"+ {new}"]
+        equation_lines += [f"- {line}" for line in self.removed]
+        equation_lines += [f"+ {line}" for line in self.added]
         if equation_lines:
-            lines += ["equations", *equation_lines]
-        param_lines = [f"  ~ {name}: {show_value(old)} -> {show_value(new)}"
+            lines += ["@@ equations", *equation_lines]
+        param_lines = [f"~ {name}: {show_value(old)} -> {show_value(new)}"
                        for name, (old, new) in sorted(self.params_changed.items())]
-        param_lines += [f"  - {name} = {show_value(value)}"
+        param_lines += [f"- {name} = {show_value(value)}"
                         for name, value in sorted(self.params_removed.items())]
-        param_lines += [f"  + {name} = {show_value(value)}"
+        param_lines += [f"+ {name} = {show_value(value)}"
                         for name, value in sorted(self.params_added.items())]
         if param_lines:
-            lines += ["parameters", *param_lines]
-        gate_lines = [f"  - {gate}" for gate in self.gates_removed]
-        gate_lines += [f"  + {gate}" for gate in self.gates_added]
+            lines += ["@@ parameters", *param_lines]
+        gate_lines = [f"- {gate}" for gate in self.gates_removed]
+        gate_lines += [f"+ {gate}" for gate in self.gates_added]
         if gate_lines:
-            lines += ["gates", *gate_lines]
+            lines += ["@@ gates", *gate_lines]
         if len(lines) == 1:
-            lines.append("  (no difference)")
+            lines.append("(no difference)")
         return "\n".join(lines)
 
 

@@ -126,7 +126,8 @@ class Model:
                 f"model {self.name!r}: parameters declared in the equations "
                 f"({sorted(declared)}) differ from those with defaults ({sorted(self.params)})"
             )
-        taken = sorted(RESERVED_NAMES & set(Equations(self.equations + _STIMULUS_LINE)))
+        taken = sorted(RESERVED_NAMES & set(parse_equations(self.equations + "\n"
+                                                            + _STIMULUS_LINE)))
         if taken:
             raise ValueError(f"model {self.name!r}: {', '.join(taken)} are names the simulation "
                              f"defines; rename them in the equations")
@@ -225,7 +226,7 @@ class Model:
             ``"I_stim = I_drive(t) : amp/meter**2"``. If omitted, ``I_stim`` is declared as a
             constant per-neuron parameter.
         """
-        return Equations(self.equations + "\n" + (stimulus or _STIMULUS_LINE))
+        return parse_equations(self.equations + "\n" + (stimulus or _STIMULUS_LINE))
 
     def to_latex(self) -> str:
         """The model's equations as a LaTeX ``aligned`` block (parameters omitted).
@@ -373,8 +374,15 @@ def validate_params(model: Model, overrides: Mapping | None) -> dict[str, Quanti
     return checked
 
 
+@functools.lru_cache(maxsize=256)
+def parse_equations(text: str) -> Equations:
+    """Brian2's parse of an equation string, kept: a model is parsed once, not at every
+    ``with_params`` or run (parsing is most of the Python time of a repeated short run)."""
+    return Equations(text)
+
+
 def _declared_parameters(equations: str) -> set[str]:
-    eqs = Equations(equations + "\nI_stim : amp/meter**2 (constant)")
+    eqs = parse_equations(equations + "\n" + _STIMULUS_LINE)
     return {
         name
         for name, eq in eqs.items()

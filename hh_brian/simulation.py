@@ -412,7 +412,7 @@ def simulate(model, duration=None, current=None, *, dt=0.01 * ms, method="euler"
     if not (batch or record_indices is not None):
         traces = {name: values[0] for name, values in traces.items()}
     t = recording.t if recording.t is not None else np.arange(0, n_steps, record_every) * dt
-    state = spec.initial_state()
+    state = dict(spec.initial_state)
     state["v"] = state["v"] * volt
     used_initial = {name: value if batch else value[0] for name, value in state.items()}
     return SimulationResult(

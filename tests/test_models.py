@@ -97,17 +97,17 @@ def test_a_diff_reads_like_a_patch():
     step = hh_brian.get_model("gated_conductance").diff("two_conductances")
     assert str(step) == "\n".join([
         "two_conductances -> gated_conductance",
-        "equations",
-        "  - I_a = g_a * (v - E_a) : amp/meter**2",
-        "  + I_a = g_a * a * (v - E_a) : amp/meter**2",
-        "  + da/dt = (a_inf - a) / tau_a : 1",
-        "  + a_inf = 1 / (1 + 0.1 * exp(-v / (10*mV))) : 1",
-        "  + tau_a = 1*ms * exp(-((v + 10*mV) / (50*mV))**2) : second",
-        "parameters",
-        "  ~ E_b: 65 mV -> -65 mV",
-        "  ~ g_a: 1 mS/cm^2 -> 20 mS/cm^2",
-        "gates",
-        "  + a",
+        "@@ equations",
+        "- I_a = g_a * (v - E_a) : amp/meter**2",
+        "+ I_a = g_a * a * (v - E_a) : amp/meter**2",
+        "+ da/dt = (a_inf - a) / tau_a : 1",
+        "+ a_inf = 1 / (1 + 0.1 * exp(-v / (10*mV))) : 1",
+        "+ tau_a = 1*ms * exp(-((v + 10*mV) / (50*mV))**2) : second",
+        "@@ parameters",
+        "~ E_b: 65 mV -> -65 mV",
+        "~ g_a: 1 mS/cm^2 -> 20 mS/cm^2",
+        "@@ gates",
+        "+ a",
     ])
 
 

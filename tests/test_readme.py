@@ -18,7 +18,9 @@ import pytest
 ROOT = pathlib.Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text()
 CI = (ROOT / ".ci" / "run").read_text()
-NUMBER = re.compile(r"(?<![\w.^*/])[-+]?\d+(?:\.\d+)?(?![\w.]|\.\d)")
+# A number standing on its own, as numpy prints it too ("0.", "-65."): not part of a name
+# (g_Na, neuron_func_7), a power (cm**2) or a dimension label (2D).
+NUMBER = re.compile(r"(?<![\w.^*/])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?![\w.\d])")
 
 
 def python_blocks():
@@ -41,16 +43,22 @@ def _matches(claimed: str, printed: list[str]) -> bool:
 
 
 def run_and_check(block: str) -> list[str]:
-    """Run ``block`` statement by statement; the numbers of comments not in the output."""
+    """Run ``block`` statement by statement; the numbers of comments not in the output.
+
+    A comment belongs to the statement on its line, or, on a line of its own, to the
+    statement before it (the lines that show what a print prints).
+    """
     namespace, missing = {}, []
     comments = _comments(block)
-    for node in ast.parse(block).body:
+    body = ast.parse(block).body
+    for node, following in zip(body, body[1:] + [None]):
         code = compile(ast.Module([node], type_ignores=[]), "README.md", "exec")
         output = io.StringIO()
         with contextlib.redirect_stdout(output):
             exec(code, namespace)
         printed = NUMBER.findall(output.getvalue())
-        for line in range(node.lineno, node.end_lineno + 1):
+        last = following.lineno - 1 if following else max(comments, default=0)
+        for line in range(node.lineno, max(node.end_lineno, last) + 1):
             for claimed in NUMBER.findall(comments.get(line, "")):
                 if not _matches(claimed, printed):
                     missing.append(f"line {line}: {claimed!r} not in {output.getvalue()!r}")
@@ -62,6 +70,8 @@ def test_the_number_check_can_fail():
     assert run_and_check("print(13.4671)  # about 17\n") == [
         "line 1: '17' not in '13.4671\\n'"]
     assert run_and_check("x = 5  # 21 currents\n") == ["line 1: '21' not in ''"]
+    assert run_and_check("print([0., -65.])\n# [0, -65]\nx = 1\n") == []
+    assert run_and_check("print(3)\n# 4\n") == ["line 2: '4' not in '3\\n'"]
 
 
 @pytest.mark.slow

@@ -13,6 +13,7 @@ model's own expressions) and the values to set before a run (:meth:`RunSpec.run_
 from __future__ import annotations
 
 import abc
+import functools
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
@@ -61,7 +62,7 @@ class RunSpec:
     >>> spec = RunSpec(get_model("hodgkin_huxley"), n_neurons=2, n_steps=100, dt=0.01*ms,
     ...                method="euler", stimulus=stimuli.constant(10*uA/cm**2),
     ...                initial={"v": [-65, -60]*mV}, record=("v",))
-    >>> state = spec.initial_state()  # the gates at their steady state for each v
+    >>> state = spec.initial_state  # the gates at their steady state for each v
     >>> sorted(state), state["m"].round(4)
     (['h', 'm', 'n', 'v'], array([0.0529, 0.0936]))
     """
@@ -83,11 +84,12 @@ class RunSpec:
     def duration(self) -> Quantity:
         return self.n_steps * self.dt
 
+    @functools.cached_property
     def initial_state(self) -> dict[str, np.ndarray]:
         """Initial v (volts) and every gate, one value per neuron, as plain SI floats.
 
         A gate not given starts at its steady state for the initial v, evaluated with the
-        model's own expressions (and its per-neuron parameters).
+        model's own expressions (and its per-neuron parameters). Computed once per spec.
         """
         functions = ModelFunctions(self.model)
         shape = (self.n_neurons,)

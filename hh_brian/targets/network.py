@@ -169,7 +169,7 @@ def run_values(spec: RunSpec, inputs: InputPlan) -> dict[str, object]:
     """
     values = dict(spec.model.params)
     values.update(inputs.values())
-    state = spec.initial_state()
+    state = dict(spec.initial_state)
     values["v"] = state.pop("v") * volt
     values.update(state)
     if spec.spike_threshold is not None:
