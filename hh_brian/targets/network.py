@@ -6,15 +6,14 @@
 its threshold, the monitors. The runtime targets build it in this process; the standalone
 target builds it in a separate build process; neither restates it.
 
-Besides the model's equations, every group carries two lines of book-keeping that never feed
+Besides the model's equations, every group carries lines of book-keeping that never feed
 back into the model:
 
 ``dtime_finite/dt = finite(v/volt + gates) : second``
     grows by dt for every step whose starting state is finite, so that at the end it is the
     time of the first NaN or infinity (the run's duration if there was none): divergence is
     found for every neuron, at step resolution, whatever is recorded.
-``dtime_above_threshold/dt = int(v >= θ) : second`` and
-``dtime_above_height/dt = int(v >= θ + h) : second`` (spikes-only mode)
+the spikes-only mode's ``dtime_above_threshold/dt = int(v >= θ)`` and ``dtime_above_height/dt = int(v >= θ + h)``
     the time v has spent at or above the spike threshold θ, and at or above θ plus the
     least height h of a spike. A spike is an excursion above the threshold that comes back
     below it (:mod:`hh_brian.traces`); the event fires when v comes back (threshold ``v < θ``,
