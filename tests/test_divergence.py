@@ -30,13 +30,19 @@ def test_the_reference_diverges_at_the_same_step():
 
 
 # Every recording mode on the numpy target; on the compiled ones, which build code per mode,
-# all traces and spikes only.
-MODES = [("numpy", None), ("numpy", ["v"]), ("numpy", ["n"]), ("numpy", [])] + [
-    (target, record) for target in ("cython", "cpp_standalone") for record in (None, [])]
+# all traces and spikes only (the standalone builds with the slow tests).
+def _mode(target, record, slow=False):
+    label = "spikes" if record == [] else "-".join(record or ["all"])
+    return pytest.param(target, record, id=f"{target}-{label}",
+                        marks=pytest.mark.slow if slow else ())
 
 
-@pytest.mark.parametrize("target, record", MODES,
-                         ids=[f"{t}-{'spikes' if r == [] else r or 'all'}" for t, r in MODES])
+MODES = [_mode("numpy", None), _mode("numpy", ["v"]), _mode("numpy", ["n"]),
+         _mode("numpy", []), _mode("cython", None), _mode("cython", []),
+         _mode("cpp_standalone", None, slow=True), _mode("cpp_standalone", [], slow=True)]
+
+
+@pytest.mark.parametrize("target, record", MODES)
 def test_a_diverging_neuron_is_an_error_with_its_time(target, record):
     with pytest.raises(hh_brian.IntegrationError) as caught:
         hh_brian.simulate(UNSTABLE["model"], UNSTABLE["duration"], dt=UNSTABLE["dt"],
@@ -87,7 +93,8 @@ def test_a_batch_keeps_the_neurons_that_did_not_diverge(target):
     assert "2 diverged" in repr(batch)
 
 
-@pytest.mark.parametrize("target", ["cython", "cpp_standalone"])
+@pytest.mark.parametrize("target", ["cython", pytest.param("cpp_standalone",
+                                                          marks=pytest.mark.slow)])
 def test_spikes_only_batches_mark_diverged_neurons_too(target):
     batch = hh_brian.simulate("hodgkin_huxley", 50 * ms, 10 * UA_CM2, dt=0.1 * ms,
                               target=target, params={"g_Na": [120, 50] * mS / cm**2},

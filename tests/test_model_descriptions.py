@@ -6,6 +6,7 @@ the model, its analysis or a run, with the precision the prose gives. A number w
 entry fails the test, so a new number in a description needs a check here.
 """
 
+import functools
 import re
 
 import numpy as np
@@ -21,6 +22,7 @@ UA_CM2 = uA / cm**2
 NUMBER = re.compile(r"(?<![\w^*/.])[-+]?\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?(?![\w*.]|\.\d)")
 
 
+@functools.lru_cache(maxsize=None)
 def run(name):
     result = hh_brian.simulate(name)
     return result, np.asarray(result.v / mV), np.asarray(result.t / ms)

@@ -67,7 +67,8 @@ def test_step_5_plateau_is_not_a_spike_but_step_6_spike_is():
     assert len(hh_brian.simulate("inactivating_and_delayed_conductances").spike_times()) == 1
 
 
-@pytest.mark.parametrize("target", ["cython", "numpy", "cpp_standalone"])
+@pytest.mark.parametrize("target", ["cython", "numpy",
+                                    pytest.param("cpp_standalone", marks=pytest.mark.slow)])
 def test_spikes_only_mode_counts_the_same_spikes(target):
     """Detected while running (step resolution) or read off the trace (interpolated): the
     same spikes, each onset within one step of the trace's."""

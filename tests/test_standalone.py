@@ -73,6 +73,7 @@ def test_a_new_code_shape_builds_once(private_cache):
     assert standalone.build_count() == builds + 1
 
 
+@pytest.mark.slow
 def test_interleaved_models_in_one_process():
     results = {}
     for round_ in range(2):
@@ -111,6 +112,7 @@ def test_compiler_failure_is_a_clear_error(monkeypatch, tmp_path):
     assert not list((tmp_path / "standalone").glob("*/manifest.json"))
 
 
+@pytest.mark.slow
 def test_divergence_is_found_with_fast_math():
     # dt * g_L / C_m = 5000: each Euler step multiplies v - E_L by -4999 until it overflows.
     # The flags keep NaN and infinity semantics (-fno-finite-math-only), so it is reported,
@@ -133,6 +135,7 @@ print(standalone.build_count())
 """
 
 
+@pytest.mark.slow
 def test_two_processes_making_20_runs_each_build_once(private_cache):
     env = {**os.environ, "HH_BRIAN_CACHE_DIR": str(private_cache)}
     procs = [subprocess.Popen([sys.executable, "-c", RUNS_SCRIPT], env=env,
@@ -145,6 +148,7 @@ def test_two_processes_making_20_runs_each_build_once(private_cache):
     assert len(projects) == 1
 
 
+@pytest.mark.slow
 def test_a_build_killed_halfway_leaves_nothing_that_is_used(private_cache):
     import signal
     import time

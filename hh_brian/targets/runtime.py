@@ -56,6 +56,26 @@ def _quiet_divergence():
         logger.disabled = disabled
 
 
+#: Shortest padded input table: 2**18 steps, 2.6 s at dt = 0.01 ms (2 MB).
+_MIN_TABLE = 1 << 18
+
+
+def _padded(table: np.ndarray) -> np.ndarray:
+    """A shared input table lengthened to 2**18 steps or the next power of two above.
+
+    Brian2 writes a TimedArray's length into the generated Cython code (of the state update
+    and of every monitor that records I_stim), so every run length would compile code of its
+    own; padded, runs of up to 2.6 s at 0.01 ms share it, and longer ones share it within
+    an octave. The padding, beyond the run's last step, is never read. A table with one
+    column per neuron is left as it is: it can be large, and its memory is what the run is
+    checked for.
+    """
+    if table.ndim != 1:
+        return table
+    length = max(_MIN_TABLE, 1 << int(table.size - 1).bit_length())
+    return np.pad(table, (0, length - table.size), mode="edge")
+
+
 class RuntimeTarget(Target):
     """Brian2's runtime mode with one code-object class.
 
@@ -79,7 +99,7 @@ class RuntimeTarget(Target):
     def run(self, spec: RunSpec) -> Recording:
         inputs = plan_input(spec.stimulus, spec.n_steps, spec.dt)
         plan = plan_network(spec, inputs)
-        built = build_network(plan, inputs.table, self.codeobj_class)
+        built = build_network(plan, _padded(inputs.table), self.codeobj_class)
         for name, value in run_values(spec, inputs).items():
             built.group.state(name, use_units=True).set_item(slice(None), value, namespace={})
         with _quiet_divergence():
