@@ -24,12 +24,10 @@ wall-clock, best of a few repeats; compilation is excluded except in the cold-st
 import argparse
 import os
 import pathlib
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 
 import numpy as np

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from brian2 import Quantity, mV, ms, nS, second, volt
+from brian2 import Quantity, mV, nS, second, volt
 from brian2.units.fundamentalunits import get_dimensions
 from scipy.optimize import brentq, least_squares
 

@@ -27,7 +27,6 @@ from typing import Mapping
 
 import numpy as np
 from brian2 import Equations, Quantity, cm, mm, mS, ms, mV, nA, second, uA, uF
-from brian2.units.fundamentalunits import get_dimensions
 
 from .modeldiff import ModelDiff, diff_models
 from .ranges import Interval, physical_range

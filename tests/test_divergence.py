@@ -11,7 +11,7 @@ import pytest
 from brian2 import cm, mS, ms, mV, uA
 
 import hh_brian
-from hh_brian import reference, stimuli
+from hh_brian import reference
 from hh_brian.sweeps import fi_curve, sweep
 
 UA_CM2 = uA / cm**2

@@ -14,7 +14,7 @@ import pytest
 from brian2 import mm, mS, ms, mV, nA, uA, uF, cm, second
 
 import hh_brian
-from hh_brian import analysis, stimuli
+from hh_brian import analysis
 
 UA_CM2 = uA / cm**2
 # A number standing on its own: not part of a name (g_a, neuron_func_7), a power (cm^2,

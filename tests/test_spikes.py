@@ -3,7 +3,7 @@ while running, and what does not count as one."""
 
 import numpy as np
 import pytest
-from brian2 import cm, mS, ms, mV, uA
+from brian2 import cm, ms, mV, uA
 
 import hh_brian
 from hh_brian import stimuli

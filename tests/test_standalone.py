@@ -5,7 +5,6 @@ generated arithmetic with g++, measured differences are ~1e-13 mV.
 """
 
 import os
-import pathlib
 import subprocess
 import sys
 
