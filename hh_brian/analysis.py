@@ -26,7 +26,7 @@ from scipy.optimize import brentq, least_squares
 
 from .expressions import ModelFunctions
 from .models import Model, get_model
-from .units import CURRENT_DENSITY, check_dimension
+from .units import CURRENT_DENSITY, check_dimension, show_value
 
 __all__ = [
     "AdExFit",
@@ -86,7 +86,8 @@ def _v_range(v_range):
     lo, hi = v_range
     lo, hi = check_dimension(lo, mV, "v_range"), check_dimension(hi, mV, "v_range")
     if not lo < hi:
-        raise ValueError(f"v_range: expected (low, high) with low < high, got ({lo}, {hi})")
+        raise ValueError(f"v_range: expected (low, high) with low < high, got "
+                         f"({show_value(lo)}, {show_value(hi)})")
     return float(lo / volt), float(hi / volt)
 
 

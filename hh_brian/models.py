@@ -360,7 +360,8 @@ def validate_params(model: Model, overrides: Mapping | None) -> dict[str, Quanti
         if np.ndim(value) == 1 and np.size(value) == 0:
             raise ValueError(f"params[{name!r}]: an empty array describes no neuron")
         if not np.all(np.isfinite(np.asarray(value))):
-            raise ValueError(f"params[{name!r}]: expected finite values, got {value}")
+            bad = np.ravel(value)[int(np.argmax(~np.isfinite(np.ravel(np.asarray(value)))))]
+            raise ValueError(f"params[{name!r}]: expected finite values, got {show_value(bad)}")
         checked[name] = value
     _check_in_range(model, checked)
     merged = {**model.params, **checked}

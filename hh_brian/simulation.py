@@ -218,7 +218,8 @@ class SimulationResult:
         if self.spike_events is not None:
             if not np.isclose(float(threshold / mV), float(self.spike_threshold / mV)):
                 raise ValueError(f"threshold: spikes were detected during the run at "
-                                 f"{self.spike_threshold}; record v to use another threshold")
+                                 f"{show_value(self.spike_threshold)}; record v to use "
+                                 f"another threshold")
             times = _spikes_from_events(self.spike_events, self.n_neurons, max_width)
         else:
             t_ms = np.asarray(self.t / ms)
@@ -368,6 +369,9 @@ def simulate(model, duration=None, current=None, *, dt=0.01 * ms, method="euler"
     """
     model = get_model(model)
     if params is not None:
+        if not isinstance(params, Mapping):
+            raise TypeError(f"params: expected a mapping of parameter names to values, got "
+                            f"{params!r}")
         model = model.with_params(**params)
     dt = _positive_time(dt, "dt")
     duration = _positive_time(model.duration if duration is None else duration, "duration")
@@ -377,6 +381,7 @@ def simulate(model, duration=None, current=None, *, dt=0.01 * ms, method="euler"
         raise ValueError(f"method: unknown integration method {method!r}; valid methods: "
                          f"{', '.join(sorted(StateUpdateMethod.stateupdaters))}")
     stimulus = _stimuli.as_stimulus(current, default=model.default_current)
+    stimulus.check_steps(n_steps, dt)
     initial = _check_initial(model, initial)
     n_neurons = _batch_size(model, stimulus, initial)
     initial = {"v": model.v_init, **initial}
@@ -542,12 +547,17 @@ def _check_record_neurons(record_neurons, n_neurons):
     return tuple(int(k) for k in indices)
 
 
+def _first_non_finite(value):
+    flat = np.ravel(np.asarray(value))
+    return np.ravel(value)[int(np.argmax(~np.isfinite(flat)))] if np.ndim(value) else value
+
+
 def _positive_time(value, argument: str) -> Quantity:
     value = check_dimension(value, ms, argument)
     if np.ndim(value) != 0:
         raise ValueError(f"{argument}: expected a single time, got shape {np.shape(value)}")
     if not float(value / ms) > 0:
-        raise ValueError(f"{argument}: expected a positive time, got {value}")
+        raise ValueError(f"{argument}: expected a positive time, got {show_value(value)}")
     return value
 
 
@@ -555,8 +565,9 @@ def _whole_steps(duration, dt, argument: str = "duration") -> int:
     ratio = float(duration / dt)
     n_steps = int(round(ratio))
     if n_steps < 1 or abs(ratio - n_steps) > 1e-9 * max(1.0, ratio):
-        raise ValueError(f"{argument}: must be a whole number of steps of dt={dt}; got "
-                         f"{duration}, which is {ratio:g} steps")
+        raise ValueError(f"{argument}: must be a whole number of steps of dt = "
+                         f"{show_value(dt)}; got {show_value(duration)}, which is {ratio:g} "
+                         f"steps")
     return n_steps
 
 
@@ -577,7 +588,8 @@ def _check_initial(model: Model, initial) -> dict[str, Quantity]:
             raise ValueError(f"initial[{name!r}]: expected a scalar or one value per neuron, "
                              f"got shape {np.shape(value)}")
         if not np.all(np.isfinite(np.asarray(value))):
-            raise ValueError(f"initial[{name!r}]: expected finite values, got {value}")
+            raise ValueError(f"initial[{name!r}]: expected finite values, got "
+                             f"{show_value(_first_non_finite(value))}")
         interval = physical_range(mV) if name == "v" else GATE_RANGE
         inside = interval.contains(value)
         if not np.all(inside):

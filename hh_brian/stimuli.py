@@ -105,6 +105,12 @@ class Stimulus:
             return amplitude * waveform
         return amplitude[:, None] * waveform[None, :]
 
+    def check_steps(self, n_steps: int, dt) -> None:
+        """Raise ValueError if the stimulus cannot give ``n_steps`` samples of ``dt``.
+
+        :func:`hh_brian.simulate` calls it before anything is compiled or run.
+        """
+
     def factors(self, n_steps: int, dt):
         """``(amplitude, waveform)`` with ``samples = amplitude × waveform``, or None.
 
@@ -284,23 +290,27 @@ class Sampled(Stimulus):
     values: Quantity
     dt: Quantity | None = None
 
-    def samples(self, n_steps, dt):
+    def check_steps(self, n_steps, dt):
         n_given = np.shape(self.values)[-1]
-        if self.dt is None:
-            if n_given != n_steps:
-                raise ValueError(
-                    f"current: a sampled current needs one sample per step, {n_steps} "
-                    f"(duration/dt); got {n_given}. Pass dt= to hold samples of another "
-                    "spacing."
-                )
-            return self.values
-        # Sample-and-hold onto the simulation grid: step k reads the sample in force at k*dt.
-        index = np.floor(np.arange(n_steps) * float(dt / self.dt) + _GRID_TOLERANCE).astype(int)
-        if index[-1] >= n_given:
+        if self.dt is None and n_given != n_steps:
+            raise ValueError(
+                f"current: a sampled current needs one sample per step, {n_steps} "
+                f"(duration/dt); got {n_given}. Pass dt= to hold samples of another spacing."
+            )
+        if self.dt is not None and self._index(n_steps, dt)[-1] >= n_given:
             covered = n_given * self.dt
             raise ValueError(f"current: the sampled current covers {covered}, shorter than "
                              f"the run ({n_steps * dt})")
-        return self.values[..., index]
+
+    def _index(self, n_steps, dt):
+        # Sample-and-hold onto the simulation grid: step k reads the sample in force at k*dt.
+        return np.floor(np.arange(n_steps) * float(dt / self.dt) + _GRID_TOLERANCE).astype(int)
+
+    def samples(self, n_steps, dt):
+        self.check_steps(n_steps, dt)
+        if self.dt is None:
+            return self.values
+        return self.values[..., self._index(n_steps, dt)]
 
     @property
     def batch_size(self):
@@ -312,6 +322,10 @@ class Sum(Stimulus):
     """The sum of several stimuli."""
 
     terms: tuple
+
+    def check_steps(self, n_steps, dt):
+        for term in self.terms:
+            term.check_steps(n_steps, dt)
 
     def samples(self, n_steps, dt):
         size = self.batch_size

@@ -190,3 +190,22 @@ def test_targets_are_named_or_given_as_objects():
     with pytest.raises(TypeError, match=r"target: expected a target name .* or a Target"):
         run(target=3)
     assert run(target=hh_brian.targets.TARGETS["numpy"]).target == "numpy"
+
+
+def test_a_sampled_current_of_the_wrong_length_is_refused_before_the_run():
+    with pytest.raises(ValueError, match="current: a sampled current needs one sample per step"):
+        hh_brian.simulate("hodgkin_huxley", 1 * ms, np.zeros(99) * uA / cm**2,
+                          target=_MustNotRun())
+
+
+def test_params_must_be_a_mapping():
+    with pytest.raises(TypeError, match=r"params: expected a mapping"):
+        hh_brian.simulate("hodgkin_huxley", 1 * ms, params=[("g_Na", 1)], target=_MustNotRun())
+
+
+def test_values_in_messages_are_in_the_sources_units():
+    with pytest.raises(ValueError, match=r"params\['v_rest'\]: expected finite values, got inf mV"):
+        hh_brian.simulate("hodgkin_huxley", 1 * ms, params={"v_rest": np.inf * mV},
+                          target=_MustNotRun())
+    with pytest.raises(ValueError, match=r"steps of dt = 0\.01 ms; got 1\.005 ms"):
+        hh_brian.simulate("hodgkin_huxley", 1.005 * ms, target=_MustNotRun())
