@@ -14,7 +14,25 @@ import os
 import shutil
 import tempfile
 
-import matplotlib
+
+def _session_caches():
+    """Point every cache at one folder of this session (before anything imports matplotlib
+    or Brian2); the worker processes of pytest-xdist inherit it. Returns the folder to remove
+    at the end, or None if it was given (``HH_BRIAN_TEST_CACHE``) or is another process's."""
+    if os.environ.get("_HH_BRIAN_TEST_SESSION"):
+        return None
+    keep = os.environ.get("HH_BRIAN_TEST_CACHE")
+    root = keep or tempfile.mkdtemp(prefix="hh_brian-tests-")
+    os.environ["_HH_BRIAN_TEST_SESSION"] = root
+    for variable, folder in {"HH_BRIAN_CACHE_DIR": "hh_brian", "CYTHON_CACHE_DIR": "cython",
+                             "MPLCONFIGDIR": "matplotlib"}.items():
+        os.environ[variable] = os.path.join(root, folder)
+    return None if keep else root
+
+
+_CREATED = _session_caches()
+
+import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
 
@@ -30,26 +48,14 @@ SLOW_DOCTESTS = {
     "hh_brian.targets.standalone.StandaloneTarget",
 }
 
-_CACHES = {"HH_BRIAN_CACHE_DIR": "hh_brian", "CYTHON_CACHE_DIR": "cython",
-           "MPLCONFIGDIR": "matplotlib"}
-
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "slow: exhaustive; run with -m slow (CI does)")
-    # Worker processes of pytest-xdist inherit the controller's environment: set it once.
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        return
-    keep = os.environ.get("HH_BRIAN_TEST_CACHE")
-    root = keep or tempfile.mkdtemp(prefix="hh_brian-tests-")
-    config._hh_brian_cache = None if keep else root
-    for variable, folder in _CACHES.items():
-        os.environ[variable] = os.path.join(root, folder)
 
 
 def pytest_unconfigure(config):
-    root = getattr(config, "_hh_brian_cache", None)
-    if root:
-        shutil.rmtree(root, ignore_errors=True)
+    if _CREATED:
+        shutil.rmtree(_CREATED, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config, items):
