@@ -278,7 +278,7 @@ class SimulationResult:
         neurons = f"{self.n_neurons} neurons" if self.batch else "1 neuron"
         diverged = f", {len(self.diverged)} diverged" if self.diverged else ""
         return (f"<SimulationResult {self.model.name}: {neurons}{diverged}, {len(self.t)} "
-                f"samples of {self.record_dt}, target={self.target!r}>")
+                f"samples every {show_value(self.record_dt)}, target={self.target!r}>")
 
 
 def _spikes_from_events(events: SpikeEvents, n_neurons: int, max_width) -> list:
