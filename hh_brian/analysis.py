@@ -224,6 +224,7 @@ class FixedPoint:
 
     Examples
     --------
+    >>> from brian2 import ms
     >>> from hh_brian.analysis import fixed_points
     >>> rest = fixed_points("hh_2d_reduction", n=0)[0]
     >>> rest.stability, round(float(rest.slope * ms), 4)  # 1/ms
@@ -674,6 +675,7 @@ class AdExFit:
 
     Examples
     --------
+    >>> from brian2 import mV, ms
     >>> from hh_brian.analysis import adex_fit
     >>> fit = adex_fit("hh_2d_reduction", n=0)
     >>> round(float(fit.delta_T / mV), 2), bool(fit.rms_error < 0.02*mV/ms)
@@ -708,6 +710,7 @@ def adex_fit(model, *, v_range=None, n_points=2001, **held) -> AdExFit:
     Examples
     --------
     >>> from brian2 import mV
+    >>> from brian2 import mV, ms
     >>> from hh_brian.analysis import adex_fit
     >>> fit = adex_fit("hh_2d_reduction", n=0)
     >>> round(float(fit.E_L / mV), 1), round(float(fit.V_T / mV), 1)
