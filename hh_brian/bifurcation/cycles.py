@@ -1,0 +1,157 @@
+"""Periodic orbits born at Hopf points, through AUTO-07p (the optional ``bifpy`` engine).
+
+Periodic orbits are boundary-value problems: they are continued by orthogonal collocation
+with adaptive meshes, the limit points of cycles, period doublings and tori are detected
+from the Floquet multipliers, and the branch is switched onto at a Hopf point. This is what
+AUTO-07p has done reliably for decades, so the package hands it the model rather than writing
+collocation itself. ``bifpy`` vendors AUTO-07p and builds it with gfortran; its ``transpile``
+mode compiles the model's right-hand side (and its exact Jacobian) to Fortran, which is what
+makes a diagram take seconds rather than minutes.
+
+The model reaches AUTO-07p as :meth:`OdeSystem.engine_function`, the same symbolic
+right-hand side the package's own continuation uses: nothing is written twice. AUTO-07p first
+follows the equilibria from the starting point (its Hopf points are compared with the package's
+own), then restarts from each Hopf point onto the cycles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .equilibria import RawPoint
+from .system import OdeSystem
+
+__all__ = ["RawCycleBranch", "cycles_from_hopf", "require_engine"]
+
+EXTRA = "bifurcation"
+
+# A cycle whose v amplitude falls below this (mV) has shrunk back onto an equilibrium:
+# the branch has reached a Hopf point and ends there.
+_ZERO_AMPLITUDE_MV = 1e-3
+
+_KINDS = {
+    "FOLD": "limit_point_of_cycles",
+    "PERIOD_DOUBLING": "period_doubling",
+    "TORUS": "torus",
+    "BRANCH_POINT": "branch_point",
+}
+
+
+def require_engine():
+    """Import ``bifpy.auto``, or raise an ImportError that names the extra to install."""
+    try:
+        from bifpy import auto
+    except ImportError as error:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "Periodic orbits need the AUTO-07p engine: pip install 'hh_brian[bifurcation]' "
+            "(its build needs gfortran, e.g. apt-get install gfortran). Equilibria, folds and "
+            "Hopf points work without it: pass cycles=False."
+        ) from error
+    return auto
+
+
+@dataclass
+class RawCycleBranch:
+    """A branch of periodic orbits in display units (period in ms)."""
+
+    p: np.ndarray
+    period: np.ndarray
+    v_min: np.ndarray
+    v_max: np.ndarray
+    stable: np.ndarray
+    points: list
+    start: float   # parameter value of the Hopf point it starts from
+    end: float | None  # parameter value of the Hopf point it ends on, if it does
+
+
+def _settings(auto, system: OdeSystem, p_range, **changes):
+    lo, hi = p_range
+    span = hi - lo
+    settings = dict(
+        ips=auto.IPS_EQUILIBRIUM, ndim=len(system.states), npar=auto.PERIOD_INDEX,
+        nmx=3000, ntst=60, ncol=4, iad=3, ilp=1, isp=2, isw=1, iplt=-1, nbc=0, nint=0,
+        itmx=8, itnw=7, nwtn=3, jac=1, ds=1e-3 * span, dsmin=1e-9 * span, dsmax=0.01 * span,
+        rl0=lo, rl1=hi, a0=-1e300, a1=1e300, epsl=1e-9, epsu=1e-9, epss=1e-7,
+        npr=10_000, iads=1, mxbf=0,
+    )
+    settings.update(changes)
+    return settings
+
+
+def _hopf_points(result, auto):
+    return [point for branch in result.branches for point in branch.points
+            if point.point_type == auto.PointType.HOPF_BIFURCATION]
+
+
+def cycles_from_hopf(system: OdeSystem, x0, p0: float, p_range, hopf_values,
+                     max_period: float = 1000.0):
+    """Cycle branches from the Hopf points at ``hopf_values`` (display units).
+
+    Returns ``(branches, auto_hopf_values)``: the branches of periodic orbits, and the Hopf
+    points AUTO-07p found on the equilibrium branch through (x0, p0), for comparison with the
+    package's own. A branch ends where p leaves the range, where it reaches another Hopf
+    point, where its period exceeds ``max_period`` (ms; it is approaching a homoclinic orbit),
+    or after AUTO-07p's maximum number of steps.
+    """
+    auto = require_engine()
+    func = system.engine_function()
+    jac = auto.AUTO_JACOBIAN
+    n = len(system.states)
+    lo, hi = p_range
+
+    def start(state, parameters, time):
+        for i in range(n):
+            state[i] = float(x0[i])
+        parameters[0] = float(p0)
+
+    equilibria = auto.run(func, start, _settings(auto, system, p_range), icu=[1],
+                          transpile=True, jac=jac)
+    auto_hopfs = _hopf_points(equilibria, auto)
+    auto_values = [float(point.parameters[0]) for point in auto_hopfs]
+    branches, reached = [], []
+    for value in hopf_values:
+        if any(abs(value - end) <= 1e-6 * max(1.0, abs(value)) for end in reached):
+            continue  # the cycles from this Hopf point were followed from the other end
+        if not auto_hopfs:
+            break
+        hopf = min(auto_hopfs, key=lambda point: abs(point.parameters[0] - value))
+        settings = _settings(auto, system, p_range, ips=auto.IPS_PERIODIC_ORBIT,
+                             nmx=1500, npr=10_000)
+        result = auto.restart(func, settings, icu=[1, auto.PERIOD_INDEX], restart_point=hopf,
+                              isw=auto.ISW_HOPF_TO_PERIODIC_ORBIT, transpile=True, jac=jac,
+                              uzstop={auto.PERIOD_INDEX: max_period})
+        branch = _branch(result.branches[0], auto, float(hopf.parameters[0]), auto_values,
+                         (lo, hi))
+        if branch.end is not None:
+            reached.append(branch.end)
+        branches.append(branch)
+    return branches, auto_values
+
+
+def _branch(branch, auto, start, hopf_values, p_range) -> RawCycleBranch:
+    columns = {"p": [], "period": [], "v_min": [], "v_max": [], "stable": []}
+    points, end = [], None
+    others = [h for h in hopf_values if abs(h - start) > 1e-6 * max(1.0, abs(start))]
+    for index, point in enumerate(branch.points):
+        p, period = float(point.parameters[0]), float(point.parameters[1])
+        v_max, v_min = float(point.state[0]), float(point.solution_measure)
+        if index > 2 and v_max - v_min < _ZERO_AMPLITUDE_MV:
+            # Back on an equilibrium: the branch ends at the Hopf point nearest to here.
+            if others:
+                end = min(others, key=lambda h: abs(h - p))
+            break
+        for key, value in zip(columns, (p, period, v_min, v_max,
+                                        point.stability == auto.Stability.STABLE)):
+            columns[key].append(value)
+        kind = _KINDS.get(point.point_type.name)
+        if kind is not None and index > 0:
+            multipliers = np.array([complex(m) for m in (point.floquet_multipliers or ())])
+            points.append(RawPoint(kind, p, np.array([v_max, v_min]), multipliers,
+                                   frequency=2 * np.pi / period))
+    return RawCycleBranch(
+        p=np.array(columns["p"], dtype=float), period=np.array(columns["period"], dtype=float),
+        v_min=np.array(columns["v_min"], dtype=float),
+        v_max=np.array(columns["v_max"], dtype=float),
+        stable=np.array(columns["stable"], dtype=bool), points=points, start=start, end=end)

@@ -1,0 +1,160 @@
+"""The check of a diagram by simulation: sweep a parameter up, then down, carrying the state.
+
+Where a stable rest state and a stable cycle coexist (between the limit point of cycles and a
+subcritical Hopf point), what the neuron does depends on where it comes from: coming from rest
+it stays at rest, coming from firing it keeps firing. :func:`hysteresis` shows this with the
+simulator itself: each run starts from the final state of the run before, so a firing state is
+carried into the next value (a jump from an arbitrary initial state could land in either basin).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from brian2 import Hz, Quantity, ms
+
+from ..models import get_model
+from ..units import CURRENT_DENSITY, check_dimension, show_value
+from .system import STIMULUS, OdeSystem
+
+__all__ = ["Hysteresis", "hysteresis"]
+
+
+@dataclass(frozen=True)
+class Hysteresis:
+    """Firing rates of a sweep up and a sweep down through the same parameter values.
+
+    Attributes
+    ----------
+    parameter : str
+    values : Quantity
+        The parameter values, increasing.
+    rate_up, rate_down : Quantity
+        The firing rate at each value (same order as ``values``) on the way up and on the
+        way down, counted over the end of each run (after ``settle``).
+    """
+
+    parameter: str
+    values: Quantity
+    rate_up: Quantity
+    rate_down: Quantity
+
+    def bistable(self) -> Quantity:
+        """The values where the two sweeps disagree: at rest one way, firing the other."""
+        up = np.asarray(self.rate_up / Hz) > 0
+        down = np.asarray(self.rate_down / Hz) > 0
+        return self.values[up != down]
+
+
+def _ramped(start, stop, duration):
+    """A current moving linearly from ``start`` to ``stop`` over ``duration``, then held."""
+    from .. import stimuli
+
+    if float(duration / ms) == 0 or start == stop:
+        return stimuli.constant(stop)
+    return stimuli.ramp(start, stop, 0 * ms, duration) + stimuli.step(stop, duration)
+
+
+def _rest(system: OdeSystem, value: float, current):
+    """The stable equilibrium of lowest v at the first value, as an initial state (or None)."""
+    from ..analysis import steady_states
+
+    if system.parameter == STIMULUS:
+        model, current = system.model, system.parameter_quantity(value)
+    else:
+        model = system.model.with_params(**{system.parameter: system.parameter_quantity(value)})
+    stable = [s for s in steady_states(model, current) if s.kind.startswith("stable")]
+    return dict(stable[0].state) if stable else None
+
+
+def hysteresis(model, parameter: str, values, *, params=None, current=None,
+               duration=400 * ms, settle=200 * ms, ramp=50 * ms, **simulate_options) -> Hysteresis:
+    """Firing rate along ``values`` swept up and then down, each run continuing the last.
+
+    Parameters
+    ----------
+    model : Model or str
+    parameter : str
+        ``"I_stim"`` or a parameter of the model.
+    values : Quantity
+        Increasing parameter values (at least two).
+    params : dict, optional
+        Other parameters overridden.
+    current : Quantity, optional
+        The constant injected current when ``parameter`` is not ``I_stim`` (default 0).
+    duration : Quantity
+        Length of the run at each value. The sweep up starts at the stable equilibrium of
+        lowest v at the first value (if there is one).
+    settle : Quantity
+        Spikes are counted after this time into each run.
+    ramp : Quantity
+        When the swept parameter is ``I_stim``, the current moves linearly from the previous
+        value to the next over the first ``ramp`` of each run (at most ``settle``): a step of
+        current is itself a stimulus, which could make a resting neuron fire. Any other
+        parameter changes as a step between runs.
+    **simulate_options
+        Passed to :func:`hh_brian.simulate` (``dt``, ``method``, ``target``).
+
+    Returns
+    -------
+    Hysteresis
+
+    Examples
+    --------
+    >>> from brian2 import uA, cm, mV, ms
+    >>> from hh_brian.bifurcation import hysteresis
+    >>> h = hysteresis("hodgkin_huxley", "I_stim", [6, 7.5, 9, 10.5]*uA/cm**2,
+    ...                params={"E_Na": 50*mV})
+    >>> print(h.rate_up)
+    [ 0.  0.  0. 65.] Hz
+    >>> print(h.rate_down)
+    [ 0. 60. 70. 70.] Hz
+    >>> print(h.bistable() / (uA/cm**2))  # at rest on the way up, firing on the way down
+    [7.5 9. ]
+    """
+    from ..simulation import simulate
+
+    model = get_model(model)
+    system = OdeSystem(model.with_params(**dict(params or {})), parameter)
+    unit = system.parameter_quantity(1.0)
+    values = check_dimension(values, unit, "values")
+    plain = np.asarray(values / unit, dtype=float)
+    if plain.ndim != 1 or plain.size < 2 or np.any(np.diff(plain) <= 0):
+        raise ValueError(f"values: expected at least two increasing values of {parameter}, "
+                         f"got {values}")
+    duration = check_dimension(duration, ms, "duration")
+    settle = check_dimension(settle, ms, "settle")
+    if not 0 <= float(settle / ms) < float(duration / ms):
+        raise ValueError(f"settle: expected a time in [0, duration), got {show_value(settle)}")
+    ramp = check_dimension(ramp, ms, "ramp")
+    if not 0 <= float(ramp / ms) <= float(settle / ms):
+        raise ValueError(f"ramp: expected a time in [0, settle], got {show_value(ramp)}")
+    if parameter != STIMULUS:
+        current = check_dimension(0 * CURRENT_DENSITY if current is None else current,
+                                  CURRENT_DENSITY, "current")
+    elif current is not None:
+        raise ValueError("current: the injected current is the swept parameter here")
+    base = dict(params or {})
+    state = _rest(system, plain[0], current)
+    previous = system.parameter_quantity(plain[0])
+    rates = {}
+    for direction, order in (("up", plain), ("down", plain[::-1])):
+        out = []
+        for value in order:
+            quantity = system.parameter_quantity(value)
+            run_params, run_current = dict(base), current
+            if parameter == STIMULUS:
+                run_current = _ramped(previous, quantity, ramp)
+            else:
+                run_params[parameter] = quantity
+            result = simulate(model, duration, run_current, params=run_params, initial=state,
+                              record=list(model.state_variables), **simulate_options)
+            spikes = np.asarray(result.spike_times() / ms)
+            out.append(np.sum(spikes >= float(settle / ms))
+                       / float((duration - settle) / ms) * 1000.0)
+            state = {name: result.traces[name][-1] for name in model.state_variables}
+            previous = quantity
+        rates[direction] = np.array(out)
+    return Hysteresis(parameter=parameter, values=system.parameter_quantity(plain),
+                      rate_up=rates["up"] * Hz, rate_down=rates["down"][::-1] * Hz)
