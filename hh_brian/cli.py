@@ -1,4 +1,5 @@
-"""The ``hh-brian`` command: list models, run one, write every figure, analyse dV/dt.
+"""The ``hh-brian`` command: list models, run one, write every figure, analyse dV/dt, draw a
+bifurcation diagram.
 
 Quantities are read with their units: ``5uA/cm2``, ``5 uA/cm**2``, ``µA/cm²``, ``50nA/mm2``,
 ``200ms``, ``1s``, ``g_Na=100mS/cm2``; negative values may follow their option directly
@@ -389,8 +390,8 @@ def _out_path(text: str) -> pathlib.Path:
     return path
 
 
-def _cmd_run(args) -> int:
-    model = get_model(args.model)
+def _params(args, model) -> dict:
+    """The --param overrides, each checked (name, unit, physical range)."""
     params = {}
     for text in args.param:
         name, value = _assignment(text, "--param", "g_Na=100mS/cm2")
@@ -402,6 +403,12 @@ def _cmd_run(args) -> int:
         model.with_params(**params)  # refuses values outside a parameter's physical range
     except (ValueError, DimensionMismatchError) as error:
         raise UsageError(_name_option(str(error))) from None
+    return params
+
+
+def _cmd_run(args) -> int:
+    model = get_model(args.model)
+    params = _params(args, model)
     initial = {}
     for text in args.initial:
         name, value = _assignment(text, "--initial", "v=-60mV")
@@ -473,6 +480,57 @@ def _cmd_figures(args) -> int:
     for path in paths:
         print(path)
     print(f"{len(paths)} figures written to {args.directory}")
+    return 0
+
+
+_DIAGRAM_OUT = {".png": "figure", ".pdf": "figure", ".svg": "figure", ".csv": "points"}
+
+
+def _cmd_bifurcation(args) -> int:
+    from .bifurcation import diagram
+
+    model = get_model(args.model)
+    valid = ["I_stim", *model.params]
+    if args.parameter not in valid:
+        raise UsageError(f"--parameter: {args.parameter!r} is not a parameter of {model.name}; "
+                         f"valid: {', '.join(valid)}")
+    params = _params(args, model)
+    if args.parameter in params:
+        raise UsageError(f"--param: {args.parameter} is the free parameter; give its range "
+                         f"with --range")
+    unit = CURRENT_DENSITY if args.parameter == "I_stim" else model.params[args.parameter]
+    low, high = (parse_quantity(text, unit, "--range") for text in args.range)
+    if not low < high:
+        raise UsageError(f"--range: expected LOW below HIGH; got "
+                         f"{' '.join(text.strip() for text in args.range)!r}")
+    current = None
+    if args.current is not None:
+        if args.parameter == "I_stim":
+            raise UsageError("--current: the current is the free parameter; give its range "
+                             "with --range")
+        current = parse_quantity(args.current, CURRENT_DENSITY, "--current")
+    out = None
+    if args.out is not None:
+        out = pathlib.Path(args.out)
+        if out.suffix.lower() not in _DIAGRAM_OUT or not out.stem:
+            raise UsageError(f"--out: expected a figure (.png, .pdf, .svg) or the special "
+                             f"points (.csv); got {args.out!r}")
+        if out.is_dir():
+            raise UsageError(f"--out: {args.out!r} is a folder; give a file name")
+        _folder(out.parent, "--out")
+    d = diagram(model, args.parameter, (low, high), params=params, current=current,
+                cycles=not args.no_cycles)
+    print(d)
+    if out is not None:
+        if _DIAGRAM_OUT[out.suffix.lower()] == "points":
+            d.to_csv(out)
+        else:
+            import matplotlib.pyplot as plt
+
+            fig = d.plot()
+            fig.savefig(out, dpi=150)
+            plt.close(fig)
+        print("written to", out)
     return 0
 
 
@@ -605,8 +663,10 @@ def _parser() -> argparse.ArgumentParser:
         description="The Hodgkin-Huxley model built step by step, simulated with Brian2.",
         epilog="examples:\n  hh-brian models\n  hh-brian run hodgkin_huxley --current 10uA/cm2 "
                "--duration 100ms --out hh.png\n  hh-brian figures figures/\n"
-               "  hh-brian analyse hh_2d_reduction --n 0\n\n"
-               "exit status: 0 on success, 2 for a mistake in the command line",
+               "  hh-brian analyse hh_2d_reduction --n 0\n"
+               "  hh-brian bifurcation hodgkin_huxley --range 0uA/cm2 200uA/cm2\n\n"
+               "exit status: 0 on success, 1 when an optional extra is missing, 2 for a "
+               "mistake in the command line, 3 when a run diverged",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"hh-brian {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -668,6 +728,26 @@ def _parser() -> argparse.ArgumentParser:
     analyse.add_argument("--v-range", nargs=2, default=["-100mV", "60mV"],
                          metavar=("LOW", "HIGH"), help="voltage range searched")
     analyse.set_defaults(func=_cmd_analyse)
+    bifurcation = command(
+        "bifurcation", "where the model starts and stops firing as a parameter moves: "
+        "equilibria, folds, Hopf points, cycles and their limit points (needs the "
+        "bifurcation extra for cycles)",
+        "hh-brian bifurcation hodgkin_huxley --range 0uA/cm2 200uA/cm2 --param E_Na=50mV "
+        "--out hh_bifurcation.png")
+    bifurcation.add_argument("model", help="model name or source name")
+    bifurcation.add_argument("--parameter", default="I_stim",
+                             help="the parameter that moves (default I_stim, the current)")
+    bifurcation.add_argument("--range", nargs=2, required=True, metavar=("LOW", "HIGH"),
+                             help="its range, e.g. 0uA/cm2 200uA/cm2 or 50mS/cm2 200mS/cm2")
+    bifurcation.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                             help="another parameter's value, e.g. E_Na=50mV (repeatable)")
+    bifurcation.add_argument("--current", help="the constant current when --parameter is "
+                             "not I_stim (default 0)")
+    bifurcation.add_argument("--no-cycles", action="store_true",
+                             help="equilibria, folds and Hopf points only (no AUTO-07p)")
+    bifurcation.add_argument("--out", help="write the figure (.png, .pdf, .svg) or the "
+                             "special points (.csv)")
+    bifurcation.set_defaults(func=_cmd_bifurcation)
     parser.command_parsers = commands.choices
     return parser
 
@@ -693,7 +773,8 @@ def _name_option(message: str) -> str:
 def main(argv=None) -> int:
     """Run the ``hh-brian`` command line; returns the exit status.
 
-    0 on success; 2 for a mistake in the command line, reported in one line on standard
+    0 on success; 1 when an optional extra the command needs is not installed (the message
+    names it); 2 for a mistake in the command line, reported in one line on standard
     error before anything is compiled or run; 3 when the run diverged (its state became NaN
     or infinite), reported in one line with the time and what to try. Mistakes argparse
     finds itself, and ``--help`` and ``--version``, end through ``SystemExit`` with the
@@ -732,6 +813,8 @@ def main(argv=None) -> int:
         message = _name_option(str(error))
     except IntegrationError as error:
         message, status = str(error), DIVERGED
+    except ImportError as error:  # an optional extra that is not installed
+        message, status = str(error), 1
     print(f"hh-brian {args.command}: error: {' '.join(message.split())}", file=sys.stderr)
     return status
 

@@ -11,7 +11,10 @@ import pytest
 MODULES = ["models", "simulation", "stimuli", "analysis", "plotting", "gallery", "reference",
            "validation", "units", "traces", "cli", "standalone", "sweeps", "errors", "ranges",
            "modeldiff", "expressions", "targets", "targets.base", "targets.inputs",
-           "targets.network", "targets.registry", "targets.runtime", "targets.standalone"]
+           "targets.network", "targets.registry", "targets.runtime", "targets.standalone",
+           "bifurcation", "bifurcation.system", "bifurcation.equilibria", "bifurcation.cycles",
+           "bifurcation.results", "bifurcation.diagram", "bifurcation.hysteresis",
+           "bifurcation.plot", "bifurcation.kinds"]
 PUBLIC = [(module, name) for module in MODULES
           for name in importlib.import_module(f"hh_brian.{module}").__all__]
 

@@ -16,16 +16,24 @@ own), then restarts from each Hopf point onto the cycles.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 
 import numpy as np
 
-from .equilibria import RawPoint
+from .equilibria import RawPoint, correct
 from .system import OdeSystem
 
-__all__ = ["RawCycleBranch", "cycles_from_hopf", "require_engine"]
+__all__ = ["cycles_from_hopf", "require_engine"]
 
-EXTRA = "bifurcation"
+_MISSING = ("Periodic orbits need the AUTO-07p engine: pip install 'hh_brian[bifurcation]' "
+            "(its build needs gfortran, e.g. apt-get install gfortran). Equilibria, folds and "
+            "Hopf points work without it: pass cycles=False.")
+
+# Floquet multipliers beyond this size (a canard explosion, a cycle near a homoclinic orbit)
+# are computed too inaccurately for AUTO-07p's branch-point, period-doubling and torus tests
+# to mean anything; such points are reported as notes, not as special points.
+_ILL_CONDITIONED = 1e3
 
 # A cycle whose v amplitude falls below this (mV) has shrunk back onto an equilibrium:
 # the branch has reached a Hopf point and ends there.
@@ -40,15 +48,21 @@ _KINDS = {
 
 
 def require_engine():
-    """Import ``bifpy.auto``, or raise an ImportError that names the extra to install."""
+    """Import ``bifpy.auto``, or raise an ImportError that names the extra to install.
+
+    The engine compiles each model with gfortran, so gfortran must be on PATH too.
+
+    Examples
+    --------
+    >>> require_engine().IPS_PERIODIC_ORBIT  # AUTO-07p's problem type for periodic orbits
+    2
+    """
     try:
         from bifpy import auto
-    except ImportError as error:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "Periodic orbits need the AUTO-07p engine: pip install 'hh_brian[bifurcation]' "
-            "(its build needs gfortran, e.g. apt-get install gfortran). Equilibria, folds and "
-            "Hopf points work without it: pass cycles=False."
-        ) from error
+    except ImportError as error:
+        raise ImportError(_MISSING) from error
+    if shutil.which("gfortran") is None:
+        raise ImportError(_MISSING + " (bifpy is installed, but gfortran is not on PATH)")
     return auto
 
 
@@ -62,6 +76,7 @@ class RawCycleBranch:
     v_max: np.ndarray
     stable: np.ndarray
     points: list
+    doubtful: list  # points AUTO-07p reported where the multipliers are ill-conditioned
     start: float   # parameter value of the Hopf point it starts from
     end: float | None  # parameter value of the Hopf point it ends on, if it does
 
@@ -89,17 +104,32 @@ def cycles_from_hopf(system: OdeSystem, x0, p0: float, p_range, hopf_values,
                      max_period: float = 1000.0):
     """Cycle branches from the Hopf points at ``hopf_values`` (display units).
 
-    Returns ``(branches, auto_hopf_values)``: the branches of periodic orbits, and the Hopf
-    points AUTO-07p found on the equilibrium branch through (x0, p0), for comparison with the
-    package's own. A branch ends where p leaves the range, where it reaches another Hopf
+    Returns ``(branches, auto_hopf_values, unmatched)``: the branches of periodic orbits, the
+    Hopf points AUTO-07p found on the equilibrium branch through (x0, p0), for comparison with
+    the package's own, and the values of ``hopf_values`` AUTO-07p found no Hopf point at
+    (within 1e-6 relative), from which no cycles were followed. A branch ends where p leaves the range, where it reaches another Hopf
     point, where its period exceeds ``max_period`` (ms; it is approaching a homoclinic orbit),
     or after AUTO-07p's maximum number of steps.
+
+    Examples
+    --------
+    >>> from hh_brian.bifurcation.system import OdeSystem
+    >>> from hh_brian.bifurcation.equilibria import continue_equilibrium
+    >>> system = OdeSystem("hodgkin_huxley")
+    >>> rest = [-65, 0.3, 0.05, 0.6]
+    >>> hopf = continue_equilibrium(system, rest, 0.0, (0.0, 20.0)).points[0]
+    >>> (branch,), engine, unmatched = cycles_from_hopf(system, rest, 0.0, (0.0, 20.0),
+    ...                                                [hopf.p])
+    >>> round(engine[0], 4), round(float(branch.p.min()), 3)  # Hopf; limit point of cycles
+    (8.4105, 5.265)
     """
     auto = require_engine()
     func = system.engine_function()
     jac = auto.AUTO_JACOBIAN
     n = len(system.states)
     lo, hi = p_range
+
+    x0 = correct(system, x0, p0)
 
     def start(state, parameters, time):
         for i in range(n):
@@ -110,13 +140,16 @@ def cycles_from_hopf(system: OdeSystem, x0, p0: float, p_range, hopf_values,
                           transpile=True, jac=jac)
     auto_hopfs = _hopf_points(equilibria, auto)
     auto_values = [float(point.parameters[0]) for point in auto_hopfs]
-    branches, reached = [], []
+    branches, reached, unmatched = [], [], []
     for value in hopf_values:
         if any(abs(value - end) <= 1e-6 * max(1.0, abs(value)) for end in reached):
             continue  # the cycles from this Hopf point were followed from the other end
-        if not auto_hopfs:
-            break
-        hopf = min(auto_hopfs, key=lambda point: abs(point.parameters[0] - value))
+        matches = [point for point in auto_hopfs
+                   if abs(point.parameters[0] - value) <= 1e-6 * max(1.0, abs(value))]
+        if not matches:
+            unmatched.append(value)
+            continue
+        hopf = matches[0]
         settings = _settings(auto, system, p_range, ips=auto.IPS_PERIODIC_ORBIT,
                              nmx=1500, npr=10_000)
         result = auto.restart(func, settings, icu=[1, auto.PERIOD_INDEX], restart_point=hopf,
@@ -127,12 +160,12 @@ def cycles_from_hopf(system: OdeSystem, x0, p0: float, p_range, hopf_values,
         if branch.end is not None:
             reached.append(branch.end)
         branches.append(branch)
-    return branches, auto_values
+    return branches, auto_values, unmatched
 
 
 def _branch(branch, auto, start, hopf_values, p_range) -> RawCycleBranch:
     columns = {"p": [], "period": [], "v_min": [], "v_max": [], "stable": []}
-    points, end = [], None
+    points, doubtful, end = [], [], None
     others = [h for h in hopf_values if abs(h - start) > 1e-6 * max(1.0, abs(start))]
     for index, point in enumerate(branch.points):
         p, period = float(point.parameters[0]), float(point.parameters[1])
@@ -148,10 +181,16 @@ def _branch(branch, auto, start, hopf_values, p_range) -> RawCycleBranch:
         kind = _KINDS.get(point.point_type.name)
         if kind is not None and index > 0:
             multipliers = np.array([complex(m) for m in (point.floquet_multipliers or ())])
-            points.append(RawPoint(kind, p, np.array([v_max, v_min]), multipliers,
-                                   frequency=2 * np.pi / period))
+            raw = RawPoint(kind, p, np.array([v_max, v_min]), multipliers,
+                           frequency=2 * np.pi / period)
+            if (kind != "limit_point_of_cycles" and multipliers.size
+                    and np.max(np.abs(multipliers)) > _ILL_CONDITIONED):
+                doubtful.append(raw)
+            else:
+                points.append(raw)
     return RawCycleBranch(
         p=np.array(columns["p"], dtype=float), period=np.array(columns["period"], dtype=float),
         v_min=np.array(columns["v_min"], dtype=float),
         v_max=np.array(columns["v_max"], dtype=float),
-        stable=np.array(columns["stable"], dtype=bool), points=points, start=start, end=end)
+        stable=np.array(columns["stable"], dtype=bool), points=points, doubtful=doubtful,
+        start=start, end=end)

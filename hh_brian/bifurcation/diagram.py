@@ -14,6 +14,7 @@ from ..analysis import steady_states
 from ..models import get_model
 from ..units import CURRENT_DENSITY, check_dimension, show_value
 from .equilibria import RawBranch, continue_equilibrium
+from .kinds import KIND_NAMES
 from .results import CycleBranch, Diagram, EquilibriumBranch, SpecialPoint
 from .system import STIMULUS, OdeSystem
 
@@ -32,11 +33,19 @@ def _check(model, parameter, bounds, params, current):
         raise TypeError(f"params: expected a mapping of parameter names to values, "
                         f"got {type(params).__name__}")
     params = dict(params or {})
+    if current is None:
+        current = 0 * CURRENT_DENSITY
+    current = check_dimension(current, CURRENT_DENSITY, "current")
+    if parameter == STIMULUS and float(current / CURRENT_DENSITY) != 0:
+        raise ValueError("current: the injected current is the free parameter here; "
+                         "give its range as bounds")
+    if np.ndim(current) != 0:
+        raise ValueError(f"current: expected one value, got {np.size(current)}")
     if parameter in params:
         raise ValueError(f"params: {parameter!r} is the free parameter; give its range "
                          f"as bounds, not a value in params")
     model = model.with_params(**params)
-    system = OdeSystem(model, parameter)
+    system = OdeSystem(model, parameter, current)
     try:
         low, high = bounds
     except (TypeError, ValueError):
@@ -54,14 +63,6 @@ def _check(model, parameter, bounds, params, current):
             if not bool(interval.contains(quantity)):
                 raise ValueError(f"{end}: {show_value(quantity)} is outside the physical range "
                                  f"of {parameter} ({interval})")
-    if current is None:
-        current = 0 * CURRENT_DENSITY
-    current = check_dimension(current, CURRENT_DENSITY, "current")
-    if parameter == STIMULUS and float(current / CURRENT_DENSITY) != 0:
-        raise ValueError("current: the injected current is the free parameter here; "
-                         "give its range as bounds")
-    if np.ndim(current) != 0:
-        raise ValueError(f"current: expected one value, got {np.size(current)}")
     return model, system, (low, high), current
 
 
@@ -189,7 +190,7 @@ def diagram(model, parameter: str = STIMULUS, bounds=None, *, params=None, curre
                          f"[{show_value(_V_SEARCH[0])}, {show_value(_V_SEARCH[1])}] at either "
                          f"end of the range")
     points = [_equilibrium_point(system, raw) for branch in raw_branches for raw in branch.points]
-    cycle_branches, engine_hopf = [], None
+    cycle_branches, engine_hopf, notes = [], None, []
     hopfs = [(branch, raw.p) for branch in raw_branches for raw in branch.points
              if raw.kind == "hopf"]
     if cycles and hopfs:
@@ -197,8 +198,12 @@ def diagram(model, parameter: str = STIMULUS, bounds=None, *, params=None, curre
 
         branch = hopfs[0][0]
         values = [p for b, p in hopfs if b is branch]
-        raw_cycles, engine_values = cycles_from_hopf(system, branch.x[0], branch.p[0],
-                                                     (low, high), values, max_period)
+        raw_cycles, engine_values, unmatched = cycles_from_hopf(
+            system, branch.x[0], branch.p[0], (low, high), values, max_period)
+        notes += [f"AUTO-07p found no Hopf point at {parameter} = "
+                  f"{show_value(system.parameter_quantity(value))} on its own continuation "
+                  f"of the equilibria; no cycles were followed from there"
+                  for value in unmatched]
         engine_hopf = system.parameter_quantity(np.array(engine_values))
         for raw in raw_cycles:
             cycle_branches.append(CycleBranch(
@@ -207,9 +212,17 @@ def diagram(model, parameter: str = STIMULUS, bounds=None, *, params=None, curre
                 start=system.parameter_quantity(raw.start),
                 end=None if raw.end is None else system.parameter_quantity(raw.end)))
             points.extend(_cycle_point(system, point) for point in raw.points)
+            for point in raw.doubtful:
+                notes.append(
+                    f"AUTO-07p reported a {KIND_NAMES[point.kind]} at {parameter} = "
+                    f"{show_value(system.parameter_quantity(point.p))} where the largest "
+                    f"Floquet multiplier is {np.max(np.abs(point.eigenvalues)):.2g}: too "
+                    f"ill-conditioned to trust (a canard explosion or a near-homoclinic "
+                    f"cycle); not listed")
     points.sort(key=lambda point: float(point.value / system.parameter_quantity(1.0)))
     return Diagram(model=model, parameter=parameter,
                    bounds=(system.parameter_quantity(low), system.parameter_quantity(high)),
                    points=points,
                    equilibria=[_equilibrium_branch(system, raw) for raw in raw_branches],
-                   cycles=cycle_branches, cycles_computed=cycles, engine_hopf=engine_hopf)
+                   cycles=cycle_branches, cycles_computed=cycles, engine_hopf=engine_hopf,
+                   notes=notes)

@@ -29,7 +29,7 @@ from scipy.optimize import brentq
 
 from .system import OdeSystem
 
-__all__ = ["RawBranch", "RawPoint", "continue_equilibrium", "correct", "first_lyapunov"]
+__all__ = ["continue_equilibrium", "correct", "first_lyapunov"]
 
 _NEWTON_TOL = 1e-11
 _NEWTON_MAX = 12
@@ -58,7 +58,15 @@ class RawBranch:
 
 
 def correct(system: OdeSystem, x, p) -> np.ndarray:
-    """Newton's method for f(x, p) = 0 at fixed p; raises ArithmeticError if it fails."""
+    """Newton's method for f(x, p) = 0 at fixed p; raises ArithmeticError if it fails.
+
+    Examples
+    --------
+    >>> from hh_brian.bifurcation.system import OdeSystem
+    >>> rest = correct(OdeSystem("hodgkin_huxley"), [-65, 0.3, 0.05, 0.6], 0.0)
+    >>> round(float(rest[0]), 4)  # v in mV at I_stim = 0 (E_Na = 55 mV in this model)
+    -64.9538
+    """
     x = np.asarray(x, dtype=float).copy()
     for _ in range(_NEWTON_MAX * 3):
         f = system.f(x, p)
@@ -128,7 +136,18 @@ def _locate(system, y0, t0, h, test):
 
 
 def first_lyapunov(system: OdeSystem, x, p) -> tuple[float, float]:
-    """First Lyapunov coefficient and angular frequency (rad/ms) of a Hopf point."""
+    """First Lyapunov coefficient and angular frequency (rad/ms) of a Hopf point.
+
+    Examples
+    --------
+    >>> from hh_brian.bifurcation.system import OdeSystem
+    >>> system = OdeSystem("hodgkin_huxley")
+    >>> branch = continue_equilibrium(system, [-65, 0.3, 0.05, 0.6], 0.0, (0.0, 20.0))
+    >>> hopf = branch.points[0]
+    >>> l1, omega = first_lyapunov(system, hopf.x, hopf.p)
+    >>> l1 > 0, round(2 * 3.141592653589793 / omega, 2)  # subcritical; period in ms
+    (True, 11.11)
+    """
     a = system.jacobian(x, p)
     eigenvalues, vectors = np.linalg.eig(a)
     k = int(np.argmax(np.imag(eigenvalues)))
@@ -162,7 +181,16 @@ def continue_equilibrium(system: OdeSystem, x0, p0: float, p_range, *, direction
 
     ``direction`` (+1 or -1) is the sign of dp/ds at the start. Stops at the ends of the range
     (the last point lying exactly on the boundary), when the step falls below ``h_min``, after
-    ``max_points`` points, or when the state stops being finite.
+    ``max_points`` points, or when the state stops being finite. Returns the branch with its
+    special points (kind, parameter value and state, in display units).
+
+    Examples
+    --------
+    >>> from hh_brian.bifurcation.system import OdeSystem
+    >>> branch = continue_equilibrium(OdeSystem("hodgkin_huxley"), [-65, 0.3, 0.05, 0.6],
+    ...                               0.0, (0.0, 20.0))
+    >>> [(point.kind, round(float(point.p), 4)) for point in branch.points]  # in uA/cm^2
+    [('hopf', 8.4105)]
     """
     lo, hi = p_range
     n = len(x0)

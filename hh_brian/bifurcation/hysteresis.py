@@ -5,6 +5,10 @@ subcritical Hopf point), what the neuron does depends on where it comes from: co
 it stays at rest, coming from firing it keeps firing. :func:`hysteresis` shows this with the
 simulator itself: each run starts from the final state of the run before, so a firing state is
 carried into the next value (a jump from an arbitrary initial state could land in either basin).
+
+Just past a subcritical Hopf point the rest state is unstable, but the escape from it is slow
+(the real part of its eigenvalues grows from zero there): a run of finite length can still see
+rest a little beyond the Hopf point on the way up.
 """
 
 from __future__ import annotations
@@ -33,6 +37,13 @@ class Hysteresis:
     rate_up, rate_down : Quantity
         The firing rate at each value (same order as ``values``) on the way up and on the
         way down, counted over the end of each run (after ``settle``).
+
+    Examples
+    --------
+    >>> from brian2 import Hz, uA, cm
+    >>> h = Hysteresis("I_stim", [6, 8, 10] * uA/cm**2, [0, 0, 70] * Hz, [0, 60, 70] * Hz)
+    >>> print(h.bistable() / (uA/cm**2))
+    [8.]
     """
 
     parameter: str
@@ -116,7 +127,7 @@ def hysteresis(model, parameter: str, values, *, params=None, current=None,
     from ..simulation import simulate
 
     model = get_model(model)
-    system = OdeSystem(model.with_params(**dict(params or {})), parameter)
+    system = OdeSystem(model.with_params(**dict(params or {})), parameter, current)
     unit = system.parameter_quantity(1.0)
     values = check_dimension(values, unit, "values")
     plain = np.asarray(values / unit, dtype=float)

@@ -12,7 +12,7 @@ import numpy as np
 from brian2 import Hz, mV, ms
 
 from ..units import to_display
-from .results import KIND_LABELS, KIND_NAMES, Diagram
+from .kinds import KIND_LABELS, KIND_NAMES
 
 __all__ = ["plot_diagram"]
 
@@ -31,12 +31,13 @@ def _segments(x, y, stable):
             start = i
 
 
-def plot_diagram(d: Diagram, hysteresis=None, axes=None):
+def plot_diagram(d, hysteresis=None, axes=None):
     """Draw a diagram; returns the Figure.
 
     Parameters
     ----------
     d : Diagram
+        A diagram from :func:`hh_brian.bifurcation.diagram`.
     hysteresis : Hysteresis, optional
         Firing rates of a simulated sweep up and down, drawn in a third panel.
     axes : sequence of Axes, optional

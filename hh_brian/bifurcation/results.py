@@ -11,24 +11,9 @@ import numpy as np
 from brian2 import Quantity, ms, mV
 
 from ..units import show_value, to_display
+from .kinds import KIND_NAMES
 
-__all__ = ["CycleBranch", "Diagram", "EquilibriumBranch", "SpecialPoint", "KIND_NAMES",
-           "KIND_LABELS"]
-
-#: Kinds of special points, as words.
-KIND_NAMES = {
-    "fold": "fold",
-    "hopf": "Hopf",
-    "limit_point_of_cycles": "limit point of cycles",
-    "period_doubling": "period doubling",
-    "torus": "torus",
-    "branch_point": "branch point",
-}
-
-#: The short labels of the classical figure (AUTO-07p's, except LPC).
-KIND_LABELS = {"fold": "LP", "hopf": "HB", "limit_point_of_cycles": "LPC",
-               "period_doubling": "PD", "torus": "TR", "branch_point": "BP"}
-
+__all__ = ["CycleBranch", "Diagram", "EquilibriumBranch", "SpecialPoint"]
 
 def _number(value) -> str:
     text = show_value(value)
@@ -66,6 +51,17 @@ class SpecialPoint:
         ms); only its sign is independent of the units.
     engine : str
         ``"hh_brian"`` (equilibria) or ``"AUTO-07p"`` (cycles).
+
+    Examples
+    --------
+    >>> from brian2 import uA, cm, mV
+    >>> from hh_brian.bifurcation import diagram
+    >>> d = diagram("hodgkin_huxley", "I_stim", (0*uA/cm**2, 20*uA/cm**2), cycles=False)
+    >>> hopf = d.points[0]
+    >>> print(hopf)
+    Hopf (subcritical) at I_stim = 8.411 uA/cm^2, v = -60.11 mV, period 11.11 ms
+    >>> round(float(hopf.state["h"]), 4)
+    0.4218
     """
 
     kind: str
@@ -108,6 +104,15 @@ class EquilibriumBranch:
         Whether every eigenvalue of the Jacobian has a negative real part.
     eigenvalues : ndarray of complex
         Eigenvalues of the Jacobian along the branch, one row per point, in 1/ms.
+
+    Examples
+    --------
+    >>> from brian2 import uA, cm
+    >>> from hh_brian.bifurcation import diagram
+    >>> d = diagram("hh_2d_reduction_model7", "I_stim", (0*uA/cm**2, 10*uA/cm**2), cycles=False)
+    >>> (branch,) = d.equilibria
+    >>> print(branch.v[0], bool(branch.stable[0]), bool(branch.stable[-1]))
+    -65.05687705 mV True False
     """
 
     values: Quantity
@@ -140,6 +145,17 @@ class CycleBranch:
     start, end : Quantity
         The parameter of the Hopf point the branch starts from, and of the Hopf point it ends
         on (None if it leaves the range, grows to a very long period, or stops otherwise).
+
+    Examples
+    --------
+    >>> from brian2 import uA, cm, ms
+    >>> from hh_brian.bifurcation import diagram
+    >>> d = diagram("hodgkin_huxley", "I_stim", (0*uA/cm**2, 200*uA/cm**2))
+    >>> (cycles,) = d.cycles
+    >>> print(round(float(cycles.start / (uA/cm**2)), 4), round(float(cycles.end / (uA/cm**2)), 2))
+    8.4105 163.35
+    >>> bool(cycles.stable[1]), bool(cycles.stable[-1])  # born unstable, ends stable
+    (False, True)
     """
 
     values: Quantity
@@ -176,6 +192,18 @@ class Diagram:
     engine_hopf : Quantity or None
         The Hopf points AUTO-07p found on its own continuation of the equilibria, the
         independent check of the package's (None without cycles).
+    notes : list of str
+        What a reader should know that is not a special point: points AUTO-07p reported
+        where its Floquet multipliers are too ill-conditioned to trust.
+
+    Examples
+    --------
+    >>> from brian2 import mS, cm, uA
+    >>> from hh_brian.bifurcation import diagram
+    >>> print(diagram("hodgkin_huxley", "g_Na", (50*mS/cm**2, 200*mS/cm**2),
+    ...               current=10*uA/cm**2, cycles=False))
+    hodgkin_huxley: g_Na from 50 mS/cm^2 to 200 mS/cm^2
+      Hopf (subcritical) at g_Na = 113.9 mS/cm^2, v = -59.59 mV, period 10.66 ms
     """
 
     model: object
@@ -186,12 +214,14 @@ class Diagram:
     cycles: list = field(default_factory=list)
     cycles_computed: bool = False
     engine_hopf: Quantity | None = None
+    notes: list = field(default_factory=list)
 
     def __str__(self) -> str:
         low, high = self.bounds
         lines = [f"{self.model.name}: {self.parameter} from {_number(low)} to "
                  f"{_number(high)}"]
         lines += [f"  {point}" for point in self.points] or ["  no special points"]
+        lines += [f"  note: {note}" for note in self.notes]
         return "\n".join(lines)
 
     def plot(self, hysteresis=None, axes=None):

@@ -22,13 +22,13 @@ import functools
 
 import numpy as np
 import sympy
-from brian2 import Quantity, ms
+from brian2 import Quantity, amp, meter, ms
 from brian2.core.namespace import DEFAULT_UNITS
 from brian2.parsing.sympytools import str_to_sympy
 from brian2.units.fundamentalunits import get_dimensions
 
 from ..models import _STIMULUS_LINE, Model, get_model, parse_equations
-from ..units import DISPLAY_UNITS, check_dimension
+from ..units import CURRENT_DENSITY, DISPLAY_UNITS, check_dimension
 
 __all__ = ["OdeSystem", "STIMULUS"]
 
@@ -93,6 +93,8 @@ class OdeSystem:
         The model, with its parameters (overridden ones included); they must be scalars.
     parameter : str
         The free parameter: ``"I_stim"`` or a name of ``model.params``.
+    current : Quantity, optional
+        The injected current when it is not the free parameter (default 0).
 
     Attributes
     ----------
@@ -114,7 +116,7 @@ class OdeSystem:
     10.05
     """
 
-    def __init__(self, model, parameter: str = STIMULUS):
+    def __init__(self, model, parameter: str = STIMULUS, current=None):
         self.model: Model = get_model(model)
         if self.model.batch_size is not None:
             raise ValueError(
@@ -141,7 +143,8 @@ class OdeSystem:
         substitution = {name: float(value / Quantity(1, dim=get_dimensions(value)))
                         for name, value in self.model.params.items() if name != parameter}
         if parameter != STIMULUS:
-            substitution[STIMULUS] = 0.0
+            substitution[STIMULUS] = 0.0 if current is None else float(
+                check_dimension(current, CURRENT_DENSITY, "current") / (amp / meter**2))
         substitution.update({name: xi * scale
                              for name, xi, scale in zip(self.states, x, self.scales)})
         substitution[parameter] = p * self.parameter_scale
