@@ -50,6 +50,22 @@ SLOW_DOCTESTS = {
 }
 
 
+# Docstring examples that follow periodic orbits with AUTO-07p (the ``bifurcation`` extra);
+# skipped, with the reason, where it is not installed.
+ENGINE_DOCTESTS = {
+    "hh_brian.bifurcation.cycles.cycles_from_hopf",
+    "hh_brian.bifurcation.cycles.require_engine",
+    "hh_brian.bifurcation.results.CycleBranch",
+}
+
+
+def _engine_missing() -> bool:
+    import importlib.util
+    import shutil
+
+    return importlib.util.find_spec("bifpy") is None or shutil.which("gfortran") is None
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "slow: exhaustive; run with -m slow (CI does)")
 
@@ -62,6 +78,11 @@ def pytest_unconfigure(config):
 def pytest_collection_modifyitems(config, items):
     import pytest
 
+    missing = _engine_missing()
     for item in items:
         if item.name in SLOW_DOCTESTS:
             item.add_marker(pytest.mark.slow)
+        if missing and item.name in ENGINE_DOCTESTS:
+            item.add_marker(pytest.mark.skip(
+                reason="needs the bifurcation extra: pip install 'hh_brian[bifurcation]' "
+                       "(with gfortran)"))

@@ -16,6 +16,7 @@ last digit, the precision it was given with.
 
 import importlib.util
 import math
+import shutil
 
 import numpy as np
 import pytest
@@ -27,7 +28,7 @@ from hh_brian.bifurcation.system import OdeSystem
 from hh_brian.expressions import ModelFunctions
 
 CURRENT = uA / cm**2
-HAS_ENGINE = importlib.util.find_spec("bifpy") is not None
+HAS_ENGINE = importlib.util.find_spec("bifpy") is not None and shutil.which("gfortran")
 needs_engine = pytest.mark.skipif(not HAS_ENGINE, reason="needs the bifurcation extra "
                                   "(pip install 'hh_brian[bifurcation]', with gfortran)")
 

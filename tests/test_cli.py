@@ -493,3 +493,60 @@ def test_a_diverged_run_is_one_line_and_status_3(capsys):
     assert err == ("hh-brian run: error: hodgkin_huxley: the integration diverged: the state "
                    "became NaN or infinite at t = 14.2 ms with dt = 0.1 ms and method 'euler'; "
                    "try a smaller dt or method='exponential_euler'\n")
+
+
+# --------------------------------------------------------------------------------------------
+# Bifurcation diagrams
+
+
+def test_bifurcation_prints_points_and_writes_them(tmp_path, capsys):
+    out = tmp_path / "points.csv"
+    assert main(["bifurcation", "hodgkin_huxley", "--range", "0uA/cm2", "20uA/cm2",
+                 "--param", "E_Na=50mV", "--no-cycles", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Hopf (subcritical) at I_stim = 9.779 uA/cm^2, v = -59.65 mV, period 10.72 ms" \
+        in printed
+    assert out.read_text().splitlines()[1].startswith("hopf,subcritical,9.77933799")
+
+
+def test_bifurcation_in_another_parameter_writes_a_figure(tmp_path, capsys):
+    out = tmp_path / "gk.png"
+    assert main(["bifurcation", "hodgkin_huxley", "--parameter", "g_K", "--range", "20mS/cm2",
+                 "50mS/cm2", "--current", "10uA/cm2", "--no-cycles", "--out", str(out)]) == 0
+    assert "Hopf (subcritical) at g_K = 37.78 mS/cm^2" in capsys.readouterr().out
+    assert out.stat().st_size > 10_000
+
+
+@pytest.fixture
+def no_diagram(monkeypatch):
+    import hh_brian.bifurcation
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("diagram was called; the mistake should have been caught first")
+
+    monkeypatch.setattr(hh_brian.bifurcation, "diagram", refuse)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["hodgkin_huxley", "--range", "20uA/cm2", "0uA/cm2"], "--range: expected LOW below HIGH"),
+    (["hodgkin_huxley", "--range", "0mV", "5mV"], "--range: expected a current density"),
+    (["hodgkin_huxley", "--parameter", "g_x", "--range", "0", "1"],
+     "--parameter: 'g_x' is not a parameter of hodgkin_huxley; valid: I_stim, C_m"),
+    (["hodgkin_huxley", "--range", "0uA/cm2", "5uA/cm2", "--out", "x.txt"],
+     "--out: expected a figure (.png, .pdf, .svg) or the special points (.csv)"),
+    (["hodgkin_huxley", "--range", "0uA/cm2", "5uA/cm2", "--current", "1uA/cm2"],
+     "--current: the current is the free parameter"),
+    (["hodgkin_huxley", "--parameter", "g_K", "--range", "20mS/cm2", "50mS/cm2", "--param",
+      "g_K=30mS/cm2"], "--param: g_K is the free parameter"),
+    (["hodgkin_huxley", "--range", "0uA/cm2", "5uA/cm2", "--param", "C_m=-1uF/cm2"],
+     "--param C_m: -1 uF/cm^2 is outside the physical range"),
+])
+def test_bifurcation_mistakes_are_one_line_before_any_work(argv, message, no_diagram, capsys):
+    assert main(["bifurcation"] + argv) == 2
+    assert message in _error_line(capsys)
+
+
+def test_bifurcation_without_the_engine_names_the_extra(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "bifpy", None)
+    assert main(["bifurcation", "hodgkin_huxley", "--range", "0uA/cm2", "20uA/cm2"]) == 1
+    assert "pip install 'hh_brian[bifurcation]'" in _error_line(capsys)
