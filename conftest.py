@@ -41,6 +41,7 @@ matplotlib.use("Agg")
 SLOW_DOCTESTS = {
     "hh_brian.bifurcation.hysteresis.hysteresis",
     "hh_brian.gallery.write_all_figures",
+    "hh_brian.gallery.write_bifurcation_figures",
     "hh_brian.sweeps.FICurve",
     "hh_brian.sweeps.fi_curve",
     "hh_brian.sweeps.rheobase",
@@ -56,6 +57,8 @@ ENGINE_DOCTESTS = {
     "hh_brian.bifurcation.cycles.cycles_from_hopf",
     "hh_brian.bifurcation.cycles.require_engine",
     "hh_brian.bifurcation.results.CycleBranch",
+    "hh_brian.gallery.write_all_figures",
+    "hh_brian.gallery.write_bifurcation_figures",
 }
 
 

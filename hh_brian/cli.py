@@ -709,8 +709,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(func=_cmd_run)
 
-    figures = command("figures", "write every figure of both sources (the models, the 2D "
-                      "reduction's dV/dt, the noise run)", "hh-brian figures figures/")
+    figures = command("figures", "write every figure: both sources' (the models, the 2D "
+                      "reduction's dV/dt, the noise run) and the bifurcation diagrams (these "
+                      "need the bifurcation extra)", "hh-brian figures figures/")
     figures.add_argument("directory", nargs="?", default="figures",
                          help="output folder (default figures/)")
     figures.add_argument("--target", default="cython", help=_target_help())

@@ -1,10 +1,13 @@
-"""Every figure of both source documents, written to a folder.
+"""Every figure of both source documents, and the bifurcation diagrams, written to a folder.
 
 * :func:`write_model_figures`: one figure per model, as in the construction chapter (gate
   curves, input, membrane currents, v, gates over time) from its default run.
 * :func:`write_reduction_figures`: the dV/dt notebook's figures of the 2D reduction, and the
   phase plane.
 * :func:`write_noise_run_figures`: the notebook's noise-driven run and its trajectory.
+* :func:`write_bifurcation_figures`: where the models start and stop firing (the
+  bifurcation diagrams of full HH, of both 2D reductions, and of HH as g_K moves, and the
+  bistable window seen by simulation); these need the ``bifurcation`` extra.
 * :func:`write_all_figures`: all of the above (what ``hh-brian figures`` does).
 
 Each function returns the paths it wrote. Figures are closed after saving.
@@ -15,14 +18,15 @@ from __future__ import annotations
 import pathlib
 
 import numpy as np
-from brian2 import mm, mV, nA
+from brian2 import cm, mm, mS, mV, nA, uA
 
 from . import plotting
 from .models import get_model, list_models
 from .simulation import simulate
 
-__all__ = ["REDUCTION_FIGURES", "write_all_figures", "write_model_figures",
-           "write_noise_run_figures", "write_reduction_figures"]
+__all__ = ["HH_PUBLISHED", "REDUCTION_FIGURES", "SWEEP_CURRENTS", "write_all_figures",
+           "write_bifurcation_figures", "write_model_figures", "write_noise_run_figures",
+           "write_reduction_figures"]
 
 _NA_MM2 = nA / mm**2
 _NOTEBOOK = "hh_2d_reduction"
@@ -201,11 +205,80 @@ def write_noise_run_figures(directory, *, target="cython", current=None, duratio
     return paths, result
 
 
-def write_all_figures(directory, *, target="cython", progress=False):
-    """Every figure of both sources: the models, the reduction's dV/dt, the noise run.
+#: The published set-up of the HH bifurcation diagram (Rinzel & Miller 1980): model 7 with
+#: E_Na = 50 mV.
+HH_PUBLISHED = {"E_Na": 50 * mV}
+#: The currents of the simulated sweep up and down through HH's bistable window.
+SWEEP_CURRENTS = np.arange(4.0, 14.01, 0.5) * uA / cm**2
+_UA_CM2 = uA / cm**2
 
-    This is what ``hh-brian figures`` writes: 9 model figures, 7 of the reduction and 2 of
-    the noise run.
+
+def write_bifurcation_figures(directory, *, target="cython"):
+    """The bifurcation diagrams: where the models start and stop firing.
+
+    * ``bifurcation_hodgkin_huxley``: full HH (E_Na = 50 mV) over 0–200 uA/cm^2;
+    * ``bistability_hodgkin_huxley``: its bistable window with the firing rate of a simulated
+      sweep up and down (:func:`hh_brian.bifurcation.hysteresis`);
+    * ``bifurcation_hh_2d_reduction_model7`` and ``bifurcation_hh_2d_reduction``: the two 2D
+      reductions;
+    * ``bifurcation_hodgkin_huxley_g_K``: HH's diagram at three values of g_K side by side.
+
+    Returns
+    -------
+    (list of Path, dict of str to Diagram, Hysteresis)
+        The paths, the diagrams by figure name (their special points are what the
+        documentation tabulates), and the simulated sweep.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     paths, diagrams, sweep = write_bifurcation_figures(folder)
+    ...     [p.name for p in paths][:2]
+    ['bifurcation_hodgkin_huxley.png', 'bistability_hodgkin_huxley.png']
+    """
+    import matplotlib.pyplot as plt
+
+    from .bifurcation import diagram, hysteresis
+
+    directory = _folder(directory)
+    paths, diagrams = [], {}
+
+    def save(d, name, **plot_options):
+        diagrams[name] = d
+        paths.append(_save(d.plot(**plot_options), directory, name))
+
+    hh = diagram("hodgkin_huxley", "I_stim", (0 * _UA_CM2, 200 * _UA_CM2), params=HH_PUBLISHED)
+    save(hh, "bifurcation_hodgkin_huxley")
+    window = diagram("hodgkin_huxley", "I_stim", (0 * _UA_CM2, 14 * _UA_CM2),
+                     params=HH_PUBLISHED)
+    sweep = hysteresis("hodgkin_huxley", "I_stim", SWEEP_CURRENTS, params=HH_PUBLISHED,
+                       target=target)
+    save(window, "bistability_hodgkin_huxley", hysteresis=sweep)
+    save(diagram("hh_2d_reduction_model7", "I_stim", (0 * _UA_CM2, 200 * _UA_CM2)),
+         "bifurcation_hh_2d_reduction_model7")
+    save(diagram(_NOTEBOOK, "I_stim", (0 * _UA_CM2, 200 * _UA_CM2)),
+         "bifurcation_hh_2d_reduction")
+
+    g_k_values = (24, 36, 48)
+    fig, axes = plt.subplots(2, len(g_k_values), figsize=(13, 6.5), sharey="row",
+                             gridspec_kw={"height_ratios": [2, 1]})
+    for column, g_k in enumerate(g_k_values):
+        d = diagram("hodgkin_huxley", "I_stim", (0 * _UA_CM2, 250 * _UA_CM2),
+                    params={**HH_PUBLISHED, "g_K": g_k * mS / cm**2})
+        diagrams[f"bifurcation_hodgkin_huxley_g_K_{g_k}"] = d
+        d.plot(axes=axes[:, column])
+        axes[0, column].set_title(f"g_K = {g_k} mS/cm^2", fontsize=10)
+    paths.append(_save(fig, directory, "bifurcation_hodgkin_huxley_g_K"))
+    return paths, diagrams, sweep
+
+
+def write_all_figures(directory, *, target="cython", progress=False):
+    """Every figure: the models, the reduction's dV/dt, the noise run, the bifurcation diagrams.
+
+    This is what ``hh-brian figures`` writes: 9 model figures, 7 of the reduction, 2 of the
+    noise run and 5 bifurcation diagrams (which need the ``bifurcation`` extra; without it,
+    an ImportError names the extra before anything is run).
 
     Returns
     -------
@@ -216,9 +289,13 @@ def write_all_figures(directory, *, target="cython", progress=False):
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     len(write_all_figures(folder))
-    18
+    23
     """
+    from .bifurcation.cycles import require_engine
+
+    require_engine()
     paths = write_model_figures(directory, target=target, progress=progress)
     paths += write_reduction_figures(directory)
     paths += write_noise_run_figures(directory, target=target, progress=progress)[0]
+    paths += write_bifurcation_figures(directory, target=target)[0]
     return paths

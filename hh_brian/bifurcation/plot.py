@@ -84,11 +84,10 @@ def plot_diagram(d, hysteresis=None, axes=None):
     for point in d.points:
         x = float(x_of(point.value))
         colour = _POINT_COLOURS[point.kind]
-        label = None if point.kind in seen else KIND_NAMES[point.kind]
         seen.add(point.kind)
         ys = ([float(point.v_min / mV), float(point.v_max / mV)] if point.v_min is not None
               else [float(point.v / mV)])
-        ax_v.plot([x] * len(ys), ys, "o", color=colour, markersize=5, label=label, zorder=3)
+        ax_v.plot([x] * len(ys), ys, "o", color=colour, markersize=5, zorder=3)
         ax_v.annotate(KIND_LABELS[point.kind], (x, ys[-1]), textcoords="offset points",
                       xytext=(4, 4), fontsize=8, color=colour)
         if point.period is not None and (point.kind != "hopf" or d.cycles):
@@ -96,8 +95,15 @@ def plot_diagram(d, hysteresis=None, axes=None):
     ax_v.set_ylabel("v (mV)")
     ax_period.set_ylabel("period (ms)")
     ax_v.set_title(f"{d.model.title}\nbifurcation diagram in {d.parameter}", fontsize=10)
-    if seen:
-        ax_v.legend(loc="best", fontsize=8, frameon=False)
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], color="k", label="equilibria: stable"),
+               Line2D([], [], color="k", linestyle="--", label="unstable")]
+    if d.cycles:
+        handles.append(Line2D([], [], color=_CYCLE_COLOUR, label="cycles: max and min v"))
+    handles += [Line2D([], [], marker="o", linestyle="", color=_POINT_COLOURS[kind],
+                       label=KIND_NAMES[kind]) for kind in _POINT_COLOURS if kind in seen]
+    ax_v.legend(handles=handles, loc="best", fontsize=7, frameon=False)
     if not d.cycles:
         note = "no Hopf point: no cycles" if d.cycles_computed else "cycles not computed"
         ax_period.text(0.5, 0.5, note, transform=ax_period.transAxes,
@@ -113,6 +119,7 @@ def plot_diagram(d, hysteresis=None, axes=None):
         ax_rate.legend(loc="best", fontsize=8, frameon=False)
     axes[panels - 1].set_xlabel(f"{d.parameter} ({unit})")
     low, high = x_of(d.bounds[0]), x_of(d.bounds[1])
-    ax_v.set_xlim(float(low), float(high))
+    for ax in axes[:panels]:
+        ax.set_xlim(float(low), float(high))
     fig.tight_layout()
     return fig
