@@ -39,7 +39,7 @@ matplotlib.use("Agg")
 # Docstring examples that take more than a few seconds (a figure gallery, f-I curves and
 # bisections on the numpy target, standalone builds); they run with the slow tests.
 SLOW_DOCTESTS = {
-    "hh_brian.bifurcation.hysteresis.hysteresis",
+    "hh_brian.bifurcation.bistability.hysteresis",
     "hh_brian.gallery.write_all_figures",
     "hh_brian.gallery.write_bifurcation_figures",
     "hh_brian.sweeps.FICurve",

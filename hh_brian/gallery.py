@@ -218,7 +218,7 @@ def write_bifurcation_figures(directory, *, target="cython"):
 
     * ``bifurcation_hodgkin_huxley``: full HH (E_Na = 50 mV) over 0–200 uA/cm^2;
     * ``bistability_hodgkin_huxley``: its bistable window with the firing rate of a simulated
-      sweep up and down (:func:`hh_brian.bifurcation.hysteresis`);
+      sweep up and down (:func:`hh_brian.bifurcation.bistability.hysteresis`);
     * ``bifurcation_hh_2d_reduction_model7`` and ``bifurcation_hh_2d_reduction``: the two 2D
       reductions;
     * ``bifurcation_hodgkin_huxley_g_K``: HH's diagram at three values of g_K side by side.

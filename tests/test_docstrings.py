@@ -13,7 +13,7 @@ MODULES = ["models", "simulation", "stimuli", "analysis", "plotting", "gallery",
            "modeldiff", "expressions", "targets", "targets.base", "targets.inputs",
            "targets.network", "targets.registry", "targets.runtime", "targets.standalone",
            "bifurcation", "bifurcation.system", "bifurcation.equilibria", "bifurcation.cycles",
-           "bifurcation.results", "bifurcation.diagram", "bifurcation.hysteresis",
+           "bifurcation.results", "bifurcation.diagrams", "bifurcation.bistability",
            "bifurcation.plot", "bifurcation.kinds"]
 PUBLIC = [(module, name) for module in MODULES
           for name in importlib.import_module(f"hh_brian.{module}").__all__]

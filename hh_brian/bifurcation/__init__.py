@@ -6,12 +6,12 @@
 * :func:`hysteresis`: the check by simulation, sweeping the parameter up and then down.
 
 The modules: :mod:`.system` (the model as an ODE system), :mod:`.equilibria`,
-:mod:`.cycles`, :mod:`.results` (what a diagram holds), :mod:`.diagram`, :mod:`.hysteresis`
+:mod:`.cycles`, :mod:`.results` (what a diagram holds), :mod:`.diagrams`, :mod:`.bistability`
 and :mod:`.plot`.
 """
 
-from .diagram import diagram
-from .hysteresis import Hysteresis, hysteresis
+from .diagrams import diagram
+from .bistability import Hysteresis, hysteresis
 from .results import CycleBranch, Diagram, EquilibriumBranch, SpecialPoint
 
 __all__ = ["CycleBranch", "Diagram", "EquilibriumBranch", "Hysteresis", "SpecialPoint",

@@ -2,7 +2,7 @@
 
 Stable branches are solid, unstable ones dashed; equilibria are black, the highest and lowest
 v of the cycles coloured; special points are marked and labelled (HB, LP, LPC, PD, TR, BP).
-With a :class:`~hh_brian.bifurcation.hysteresis.Hysteresis`, a third panel shows the firing
+With a :class:`~hh_brian.bifurcation.bistability.Hysteresis`, a third panel shows the firing
 rate of the simulated sweeps up and down.
 """
 
@@ -37,7 +37,7 @@ def plot_diagram(d, hysteresis=None, axes=None):
     Parameters
     ----------
     d : Diagram
-        A diagram from :func:`hh_brian.bifurcation.diagram`.
+        A diagram from :func:`hh_brian.bifurcation.diagrams.diagram`.
     hysteresis : Hysteresis, optional
         Firing rates of a simulated sweep up and down, drawn in a third panel.
     axes : sequence of Axes, optional

@@ -13,7 +13,7 @@ with numbers of order one. From the symbolic form come, without finite differenc
 
 Brian2's ``exprel(x)`` is written as ``(exp(x) - 1)/x``. Its removable singularity (v = -55 mV
 exactly, for HH's alpha_n) is a single point that a continuation never lands on; near it the
-cancellation costs a relative error of about 1e-16/|x|.
+cancellation costs a relative error of about 1e-16 divided by ``|x|``.
 """
 
 from __future__ import annotations
