@@ -26,10 +26,10 @@ from brian2.stateupdaters.base import StateUpdateMethod
 from brian2.units.fundamentalunits import DIMENSIONLESS, Unit, get_dimensions
 
 from . import TARGETS, __version__, simulate, stimuli
-from .errors import IntegrationError
+from .errors import IntegrationError, MissingExtra
 from .models import get_model, list_models
 from .simulation import RecordingTooLarge
-from .units import CURRENT_DENSITY, describe_dimension
+from .units import CURRENT_DENSITY, describe_dimension, show_value
 
 __all__ = ["main", "parse_quantity"]
 
@@ -503,6 +503,12 @@ def _cmd_bifurcation(args) -> int:
     if not low < high:
         raise UsageError(f"--range: expected LOW below HIGH; got "
                          f"{' '.join(text.strip() for text in args.range)!r}")
+    if args.parameter != "I_stim":
+        interval = model.param_ranges[args.parameter]
+        for end, value in (("LOW", low), ("HIGH", high)):
+            if not bool(interval.contains(value)):
+                raise UsageError(f"--range {end}: {show_value(value)} is outside the physical "
+                                 f"range of {args.parameter} ({interval})")
     current = None
     if args.current is not None:
         if args.parameter == "I_stim":
@@ -760,14 +766,17 @@ _OPTIONS = {"duration": "--duration", "dt": "--dt", "current": "--current",
             "initial": "--initial", "v_range": "--v-range", "start": "--start", "stop": "--stop",
             "amplitude": "--amplitude", "amplitude_start": "--amplitude",
             "amplitude_stop": "--amplitude-end", "frequency": "--frequency", "sigma": "--sigma",
-            "seed": "--seed"}
+            "seed": "--seed", "bounds": "--range"}
 
 
 def _name_option(message: str) -> str:
     match = re.match(r"(\w+)(?:\[['\"]?(\w+)['\"]?\])?: ", message)
     if not match or match.group(1) not in _OPTIONS:
         return message
-    option = _OPTIONS[match.group(1)] + (f" {match.group(2)}" if match.group(2) else "")
+    index = match.group(2)
+    if match.group(1) == "bounds" and index in ("0", "1"):
+        index = ("LOW", "HIGH")[int(index)]
+    option = _OPTIONS[match.group(1)] + (f" {index}" if index else "")
     return f"{option}: {message[match.end():]}"
 
 
@@ -814,7 +823,7 @@ def main(argv=None) -> int:
         message = _name_option(str(error))
     except IntegrationError as error:
         message, status = str(error), DIVERGED
-    except ImportError as error:  # an optional extra that is not installed
+    except MissingExtra as error:  # an optional extra that is not installed
         message, status = str(error), 1
     print(f"hh-brian {args.command}: error: {' '.join(message.split())}", file=sys.stderr)
     return status

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["IntegrationError"]
+__all__ = ["IntegrationError", "MissingExtra"]
 
 
 class IntegrationError(ArithmeticError):
@@ -53,3 +53,28 @@ def _ms(value) -> str:
     from brian2 import ms
 
     return f"{float(value / ms):g} ms"
+
+
+class MissingExtra(ImportError):
+    """A capability needs an optional extra that is not installed; the message names it.
+
+    Attributes
+    ----------
+    extra : str
+        The extra to install, as in ``pip install 'hh_brian[extra]'``.
+
+    Examples
+    --------
+    >>> error = MissingExtra("bifurcation", "periodic orbits need AUTO-07p")
+    >>> print(error)
+    periodic orbits need AUTO-07p: pip install 'hh_brian[bifurcation]'
+    >>> isinstance(error, ImportError)
+    True
+    """
+
+    def __init__(self, extra: str, what: str):
+        self.extra, self.what = extra, what
+        super().__init__(f"{what}: pip install 'hh_brian[{extra}]'")
+
+    def __reduce__(self):
+        return (type(self), (self.extra, self.what))

@@ -20,7 +20,7 @@ import shutil
 
 import numpy as np
 import pytest
-from brian2 import DimensionMismatchError, mS, ms, mV, uA, cm
+from brian2 import DimensionMismatchError, Hz, cm, mS, ms, mV, uA, uF
 
 from hh_brian import get_model
 from hh_brian.bifurcation import diagram
@@ -28,7 +28,7 @@ from hh_brian.bifurcation.system import OdeSystem
 from hh_brian.expressions import ModelFunctions
 
 CURRENT = uA / cm**2
-HAS_ENGINE = importlib.util.find_spec("bifpy") is not None and shutil.which("gfortran")
+HAS_ENGINE = bool(importlib.util.find_spec("bifpy") and shutil.which("gfortran"))
 needs_engine = pytest.mark.skipif(not HAS_ENGINE, reason="needs the bifurcation extra "
                                   "(pip install 'hh_brian[bifurcation]', with gfortran)")
 
@@ -136,7 +136,7 @@ def test_a_fold_is_where_two_equilibria_meet():
     above = steady_states("two_gated_conductances", fold.value + 0.01 * CURRENT,
                           v_range=(-200 * mV, 200 * mV))
     assert len(below) == len(above) + 2
-    assert "no Hopf" not in str(d)
+    assert not d.notes
 
 
 def test_a_parameter_other_than_the_current():
@@ -151,13 +151,23 @@ def test_a_parameter_other_than_the_current():
 
 
 def test_printing_and_csv(standard_hh, tmp_path):
+    import csv
+
     text = str(standard_hh)
     assert text.splitlines()[0] == "hodgkin_huxley: I_stim from 0 uA/cm^2 to 200 uA/cm^2"
     assert "Hopf (subcritical) at I_stim = 9.775 uA/cm^2, v = -59.65 mV, period 10.72 ms" in text
     standard_hh.to_csv(tmp_path / "points.csv")
-    rows = (tmp_path / "points.csv").read_text().splitlines()
-    assert rows[0].startswith("kind,criticality,I_stim,unit,v_mV")
-    assert len(rows) == 1 + len(standard_hh.points)
+    with open(tmp_path / "points.csv") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == len(standard_hh.points)
+    for row, point in zip(rows, standard_hh.points):
+        # Full precision, in the display units the columns name.
+        assert row["kind"] == point.kind and row["unit"] == "uA/cm^2"
+        assert float(row["I_stim"]) == float(point.value / CURRENT)
+        assert float(row["v_mV"]) == pytest.approx(float(point.v / mV), rel=1e-15)
+        if point.kind == "hopf":
+            assert float(row["period_ms"]) == pytest.approx(float(point.period / ms), rel=1e-15)
+            assert float(row["lyapunov"]) == point.lyapunov
 
 
 def test_plot(standard_hh):
@@ -166,13 +176,30 @@ def test_plot(standard_hh):
     assert fig.axes[1].get_xlabel() == "I_stim (uA/cm^2)"
 
 
+@pytest.fixture
+def no_work(monkeypatch):
+    """Every mistake must be reported before any equilibrium is looked for or followed."""
+    import hh_brian.bifurcation.diagrams as diagrams
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("work started; the mistake should have been caught first")
+
+    monkeypatch.setattr(diagrams, "_starts", refuse)
+    monkeypatch.setattr(diagrams, "continue_equilibrium", refuse)
+
+
 @pytest.mark.parametrize("call, error, message", [
     (dict(parameter="g_x"), ValueError, "parameter: 'g_x' is not a parameter of model "
      "'hodgkin_huxley'; valid names: I_stim, C_m"),
     (dict(bounds=(10 * CURRENT, 5 * CURRENT)), ValueError, "bounds: expected low < high"),
+    (dict(bounds=(5 * CURRENT, 5 * CURRENT)), ValueError, "bounds: expected low < high"),
     (dict(bounds=(0 * mV, 5 * mV)), DimensionMismatchError, "bounds[0]: expected a current "
      "density"),
     (dict(bounds=5 * CURRENT), TypeError, "bounds: expected two values"),
+    (dict(bounds=(np.nan * CURRENT, 5 * CURRENT)), ValueError,
+     "bounds[0]: expected one finite value"),
+    (dict(bounds=([0, 1] * CURRENT, 5 * CURRENT)), ValueError,
+     "bounds[0]: expected one finite value"),
     (dict(parameter="g_K", bounds=(-5 * mS / cm**2, 5 * mS / cm**2)), ValueError,
      "bounds[0]: -5 mS/cm^2 is outside the physical range of g_K"),
     (dict(params={"I_stim": 5 * CURRENT}), ValueError, "params"),
@@ -181,11 +208,22 @@ def test_plot(standard_hh):
      "params: 'g_K' is the free parameter"),
     (dict(current=5 * CURRENT), ValueError, "current: the injected current is the free "
      "parameter"),
+    (dict(current=0 * CURRENT), ValueError, "current: the injected current is the free "
+     "parameter"),
+    (dict(parameter="g_K", bounds=(20 * mS / cm**2, 40 * mS / cm**2), current=np.nan * CURRENT),
+     ValueError, "current: expected one finite value"),
+    (dict(params={"C_m": -1 * uF / cm**2}), ValueError,
+     "params['C_m']: -1 uF/cm^2 is outside the physical range of C_m"),
     (dict(params={"C_m": -1 * uA / cm**2}), DimensionMismatchError, "C_m"),
-    (dict(params={"g_K": [30, 40] * mS / cm**2}), ValueError, "needs scalar parameters"),
+    (dict(params={"g_K": [30, 40] * mS / cm**2}), ValueError,
+     "params['g_K']: a bifurcation diagram needs one value per parameter, got 2"),
+    (dict(max_period=-5 * ms), ValueError, "max_period: expected a positive time"),
+    (dict(max_period=[5, 6] * ms), ValueError, "max_period: expected one finite value"),
+    (dict(max_period=5 * mV), DimensionMismatchError, "max_period"),
+    (dict(cycles="no"), TypeError, "cycles: expected True or False, got 'no'"),
     (dict(bounds=None), TypeError, "bounds: expected the range"),
 ])
-def test_bad_input_is_refused_before_any_work(call, error, message):
+def test_bad_input_is_refused_before_any_work(call, error, message, no_work):
     arguments = dict(parameter="I_stim", bounds=(0 * CURRENT, 20 * CURRENT), cycles=False)
     arguments.update(call)
     with pytest.raises(error) as info:
@@ -231,3 +269,117 @@ def test_hysteresis_shows_the_bistable_window(standard_hh):
     # eigenvalues' real part grows from zero): within a 400-ms run the sweep up leaves rest
     # by 12 uA/cm^2.
     assert float(h.rate_up[-1] * ms) > 0
+
+
+class _NormalForm:
+    """A Hopf normal form with a second, damped oscillatory pair, as an ODE system:
+    dz/dt = i w z + c |z|^2 z with z = x0 + i x1, and a linear pair x2, x3 with eigenvalues
+    -1 ± 5i."""
+
+    def __init__(self, w, c):
+        self.w, self.c = w, c
+
+    def jacobian(self, x, p):
+        w = self.w
+        return np.array([[0.0, -w, 0, 0], [w, 0.0, 0, 0], [0, 0, -1.0, -5.0], [0, 0, 5.0, -1.0]])
+
+    def second_derivatives(self, x, p):
+        return np.zeros((4, 4, 4))
+
+    def third_derivatives(self, x, p):
+        # f0 = a (x0^2 + x1^2) x0 - b (x0^2 + x1^2) x1, f1 = b (...) x0 + a (...) x1
+        a, b = self.c.real, self.c.imag
+        c = np.zeros((4, 4, 4, 4))
+        for i, coeff in enumerate(((a, -b), (b, a))):
+            # The third derivatives of (x0^2 + x1^2)(coeff . x) are
+            # 2 (d_jk coeff_m + d_jm coeff_k + d_km coeff_j).
+            for j in range(2):
+                for k in range(2):
+                    for m in range(2):
+                        c[i, j, k, m] = 2 * ((j == k) * coeff[m] + (j == m) * coeff[k]
+                                             + (k == m) * coeff[j])
+        return c
+
+
+def test_first_lyapunov_picks_the_critical_pair_and_has_the_textbook_value():
+    # Kuznetsov's l1 = Re(c1)/w for the normal form w' = i w w + c1 w |w|^2 in the coordinate
+    # w = <p, x> with <q, q> = 1. Here q = (1, -i)/sqrt(2), so x0 + i x1 = sqrt(2) w and
+    # c1 = 2c: l1 = 2 Re(c)/w. A damped pair with a larger frequency must not be taken for
+    # the critical one.
+    from hh_brian.bifurcation.equilibria import first_lyapunov
+
+    for c in (-1.0 + 0.3j, 0.5 - 2j):
+        l1, omega = first_lyapunov(_NormalForm(2.0, c), np.zeros(4), 0.0)
+        assert omega == pytest.approx(2.0)
+        assert l1 == pytest.approx(2 * c.real / 2.0, rel=1e-12)
+
+
+def test_close_hopf_points_are_told_apart():
+    # At g_K = 53.837 mS/cm^2 two supercritical Hopf points lie 0.66 uA/cm^2 apart; the
+    # continuation's steps are refused while its test functions could vanish twice within one.
+    d = diagram("hodgkin_huxley", "I_stim", (0 * CURRENT, 200 * CURRENT),
+                params={"g_K": 53.837 * mS / cm**2, "E_Na": 50 * mV}, cycles=HAS_ENGINE)
+    hopf = [float(p.value / CURRENT) for p in _points(d, "hopf")]
+    assert hopf == pytest.approx([75.8964, 76.5585], abs=1e-4)
+    (branch,) = d.equilibria
+    inside = (branch.values > 75.9 * CURRENT) & (branch.values < 76.55 * CURRENT)
+    assert inside.any() and not branch.stable[inside].any()
+    if HAS_ENGINE:
+        # The small cycles born at one end shrink onto the other.
+        (cycles,) = d.cycles
+        assert cycles.stop == "hopf" and not d.notes
+
+
+@needs_engine
+def test_cycles_from_a_branch_followed_down_from_the_upper_end():
+    d = diagram("hodgkin_huxley", "I_stim", (-150 * CURRENT, 20 * CURRENT))
+    assert [p.kind for p in d.points].count("limit_point_of_cycles") == 3
+    (cycles,) = d.cycles
+    assert cycles.stop == "range" and cycles.values.max() <= 20 * CURRENT
+    # The branch from the upper end reaches v = -200 mV before -150 uA/cm^2: a note says so.
+    assert any("v left the physical range" in note for note in d.notes)
+
+
+def test_a_branch_that_stops_early_says_so():
+    d = diagram("hodgkin_huxley", "I_stim", (0 * CURRENT, 20000 * CURRENT), cycles=False)
+    (note,) = d.notes
+    assert note.startswith("the branch of equilibria from I_stim = 0 uA/cm^2 stopped at ")
+    assert "v left the physical range of a membrane potential" in note
+
+
+@pytest.fixture
+def no_simulation(monkeypatch):
+    import hh_brian.analysis
+    import hh_brian.simulation
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("work started; the mistake should have been caught first")
+
+    monkeypatch.setattr(hh_brian.simulation, "simulate", refuse)
+    monkeypatch.setattr(hh_brian.analysis, "steady_states", refuse)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (dict(values=[5, 4] * CURRENT), ValueError, "values: expected at least two finite, "
+     "increasing values of I_stim"),
+    (dict(values=[5, np.nan] * CURRENT), ValueError, "values: expected at least two finite"),
+    (dict(values=[5] * CURRENT), ValueError, "values: expected at least two"),
+    (dict(values=[5, 6] * mV), DimensionMismatchError, "values: expected a current density"),
+    (dict(parameter="g_K", values=[-5, 5] * mS / cm**2), ValueError,
+     "values: -5 mS/cm^2 is outside the physical range of g_K"),
+    (dict(params={"I_stim": 1 * CURRENT}), ValueError, "params: 'I_stim' is the swept"),
+    (dict(current=1 * CURRENT), ValueError, "current: the injected current is the free"),
+    (dict(duration=np.nan * ms), ValueError, "duration: expected one finite time"),
+    (dict(duration=-5 * ms), ValueError, "duration: expected a positive time"),
+    (dict(settle=500 * ms), ValueError, "settle: expected a time in [0, duration)"),
+    (dict(ramp=300 * ms), ValueError, "ramp: expected a time in [0, settle]"),
+])
+def test_hysteresis_refuses_bad_input_before_any_run(call, error, message, no_simulation):
+    from hh_brian.bifurcation import hysteresis
+
+    arguments = dict(parameter="I_stim", values=[5, 6] * CURRENT)
+    arguments.update(call)
+    with pytest.raises(error) as info:
+        hysteresis("hodgkin_huxley", arguments.pop("parameter"), arguments.pop("values"),
+                   **arguments)
+    assert message in str(info.value)

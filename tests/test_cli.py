@@ -550,3 +550,10 @@ def test_bifurcation_without_the_engine_names_the_extra(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "bifpy", None)
     assert main(["bifurcation", "hodgkin_huxley", "--range", "0uA/cm2", "20uA/cm2"]) == 1
     assert "pip install 'hh_brian[bifurcation]'" in _error_line(capsys)
+
+
+def test_bifurcation_range_errors_name_the_option(no_diagram, capsys):
+    assert main(["bifurcation", "hodgkin_huxley", "--parameter", "g_K", "--range", "-5mS/cm2",
+                 "5mS/cm2", "--no-cycles"]) == 2
+    assert ("--range LOW: -5 mS/cm^2 is outside the physical range of g_K"
+            in _error_line(capsys))

@@ -127,25 +127,41 @@ def hysteresis(model, parameter: str, values, *, params=None, current=None,
     from ..simulation import simulate
 
     model = get_model(model)
+    if params is not None and not hasattr(params, "items"):
+        raise TypeError(f"params: expected a mapping of parameter names to values, "
+                        f"got {type(params).__name__}")
+    if parameter in (params or {}):
+        raise ValueError(f"params: {parameter!r} is the swept parameter; give its values as "
+                         f"values, not in params")
     system = OdeSystem(model.with_params(**dict(params or {})), parameter, current)
     unit = system.parameter_quantity(1.0)
     values = check_dimension(values, unit, "values")
     plain = np.asarray(values / unit, dtype=float)
-    if plain.ndim != 1 or plain.size < 2 or np.any(np.diff(plain) <= 0):
-        raise ValueError(f"values: expected at least two increasing values of {parameter}, "
-                         f"got {values}")
-    duration = check_dimension(duration, ms, "duration")
-    settle = check_dimension(settle, ms, "settle")
+    if (plain.ndim != 1 or plain.size < 2 or not np.all(np.isfinite(plain))
+            or np.any(np.diff(plain) <= 0)):
+        raise ValueError(f"values: expected at least two finite, increasing values of "
+                         f"{parameter}, got {values}")
+    if parameter != STIMULUS:
+        interval = model.param_ranges[parameter]
+        outside = [v for v in plain if not bool(interval.contains(system.parameter_quantity(v)))]
+        if outside:
+            raise ValueError(f"values: {show_value(system.parameter_quantity(outside[0]))} is "
+                             f"outside the physical range of {parameter} ({interval})")
+    times = {}
+    for name, value in (("duration", duration), ("settle", settle), ("ramp", ramp)):
+        value = check_dimension(value, ms, name)
+        if np.ndim(value) != 0 or not np.isfinite(float(value / ms)):
+            raise ValueError(f"{name}: expected one finite time, got {value}")
+        times[name] = value
+    duration, settle, ramp = times["duration"], times["settle"], times["ramp"]
+    if not duration > 0 * ms:
+        raise ValueError(f"duration: expected a positive time, got {show_value(duration)}")
     if not 0 <= float(settle / ms) < float(duration / ms):
         raise ValueError(f"settle: expected a time in [0, duration), got {show_value(settle)}")
-    ramp = check_dimension(ramp, ms, "ramp")
     if not 0 <= float(ramp / ms) <= float(settle / ms):
         raise ValueError(f"ramp: expected a time in [0, settle], got {show_value(ramp)}")
     if parameter != STIMULUS:
-        current = check_dimension(0 * CURRENT_DENSITY if current is None else current,
-                                  CURRENT_DENSITY, "current")
-    elif current is not None:
-        raise ValueError("current: the injected current is the swept parameter here")
+        current = 0 * CURRENT_DENSITY if current is None else current
     base = dict(params or {})
     state = _rest(system, plain[0], current)
     previous = system.parameter_quantity(plain[0])
@@ -164,6 +180,7 @@ def hysteresis(model, parameter: str, values, *, params=None, current=None,
             spikes = np.asarray(result.spike_times() / ms)
             out.append(np.sum(spikes >= float(settle / ms))
                        / float((duration - settle) / ms) * 1000.0)
+            # The last recorded sample: the state one step before the end of the run.
             state = {name: result.traces[name][-1] for name in model.state_variables}
             previous = quantity
         rates[direction] = np.array(out)

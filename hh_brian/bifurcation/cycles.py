@@ -21,14 +21,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .equilibria import RawPoint, correct
+from ..errors import MissingExtra
+from .equilibria import RawPoint
 from .system import OdeSystem
 
-__all__ = ["cycles_from_hopf", "require_engine"]
+__all__ = ["CYCLE_STOPS", "cycles_from_hopf", "require_engine"]
 
-_MISSING = ("Periodic orbits need the AUTO-07p engine: pip install 'hh_brian[bifurcation]' "
-            "(its build needs gfortran, e.g. apt-get install gfortran). Equilibria, folds and "
-            "Hopf points work without it: pass cycles=False.")
+_MISSING = ("Periodic orbits need the AUTO-07p engine, which is built with gfortran (e.g. "
+            "apt-get install gfortran); equilibria, folds and Hopf points work without it "
+            "(cycles=False). Install it with")
 
 # Floquet multipliers beyond this size (a canard explosion, a cycle near a homoclinic orbit)
 # are computed too inaccurately for AUTO-07p's branch-point, period-doubling and torus tests
@@ -48,7 +49,8 @@ _KINDS = {
 
 
 def require_engine():
-    """Import ``bifpy.auto``, or raise an ImportError that names the extra to install.
+    """Import ``bifpy.auto``, or raise :class:`~hh_brian.errors.MissingExtra` (an ImportError)
+    that names the extra to install.
 
     The engine compiles each model with gfortran, so gfortran must be on PATH too.
 
@@ -60,9 +62,10 @@ def require_engine():
     try:
         from bifpy import auto
     except ImportError as error:
-        raise ImportError(_MISSING) from error
+        raise MissingExtra("bifurcation", _MISSING) from error
     if shutil.which("gfortran") is None:
-        raise ImportError(_MISSING + " (bifpy is installed, but gfortran is not on PATH)")
+        raise MissingExtra("bifurcation", "bifpy is installed but gfortran is not on PATH. "
+                           + _MISSING)
     return auto
 
 
@@ -79,6 +82,17 @@ class RawCycleBranch:
     doubtful: list  # points AUTO-07p reported where the multipliers are ill-conditioned
     start: float   # parameter value of the Hopf point it starts from
     end: float | None  # parameter value of the Hopf point it ends on, if it does
+    stop: str = "range"  # a key of CYCLE_STOPS
+
+
+#: Why a branch of cycles ended, in words.
+CYCLE_STOPS = {
+    "hopf": "shrank onto another Hopf point",
+    "range": "reached the end of the range",
+    "max_period": "its period passed max_period (approaching a homoclinic orbit)",
+    "equilibrium": "shrank onto an equilibrium away from every Hopf point found",
+    "steps": "AUTO-07p stopped (its maximum number of steps, or no convergence)",
+}
 
 
 def _settings(auto, system: OdeSystem, p_range, **changes):
@@ -100,80 +114,101 @@ def _hopf_points(result, auto):
             if point.point_type == auto.PointType.HOPF_BIFURCATION]
 
 
-def cycles_from_hopf(system: OdeSystem, x0, p0: float, p_range, hopf_values,
-                     max_period: float = 1000.0):
-    """Cycle branches from the Hopf points at ``hopf_values`` (display units).
+def _engine_hopf(auto, func, system, branch, hopf, p_range):
+    """AUTO-07p's own Hopf point near ``hopf``: it follows the equilibria from a point of the
+    branch a little before it, in the branch's direction, and stops at its first Hopf point."""
+    # From the point just before it: the continuation put no other special point between.
+    j = hopf.index
+    following = branch.p[min(j + 1, len(branch.p) - 1)] - branch.p[j]
+    sign = -1.0 if following < 0 else 1.0
+    x_start, p_start = branch.x[j], float(branch.p[j])
+    n = len(system.states)
 
-    Returns ``(branches, auto_hopf_values, unmatched)``: the branches of periodic orbits, the
-    Hopf points AUTO-07p found on the equilibrium branch through (x0, p0), for comparison with
-    the package's own, and the values of ``hopf_values`` AUTO-07p found no Hopf point at
-    (within 1e-6 relative), from which no cycles were followed. A branch ends where p leaves the range, where it reaches another Hopf
-    point, where its period exceeds ``max_period`` (ms; it is approaching a homoclinic orbit),
-    or after AUTO-07p's maximum number of steps.
+    def start(state, parameters, time):
+        for i in range(n):
+            state[i] = float(x_start[i])
+        parameters[0] = p_start
+
+    # Small steps, so that a second Hopf point close by is not stepped over.
+    span = p_range[1] - p_range[0]
+    # AUTO-07p does not test the first steps of a run for Hopf points: start with small ones.
+    settings = _settings(auto, system, p_range, nmx=2000, dsmax=1e-3 * span, ds=1e-5 * span)
+    settings["ds"] *= sign
+    result = auto.run(func, start, settings, icu=[1], transpile=True, jac=auto.AUTO_JACOBIAN,
+                      stop=["HB1"])
+    found = _hopf_points(result, auto)
+    return found[0] if found else None
+
+
+def cycles_from_hopf(system: OdeSystem, branches, p_range, max_period: float = 1000.0):
+    """Cycle branches from the Hopf points of ``branches`` (RawBranch, display units).
+
+    For each Hopf point, AUTO-07p first follows the equilibria itself from a point of the
+    branch just before it and must find its own Hopf point within 1e-6 (relative) of the
+    package's: the independent check. It then switches onto the cycles born there.
+
+    Returns ``(cycles, engine_values, unmatched)``: the branches of periodic orbits, the Hopf
+    points AUTO-07p found, and the package's Hopf points it found none near (from which no
+    cycles were followed). A branch ends where p leaves the range, where it shrinks onto
+    another Hopf point (whose cycles are then not followed again), where its period exceeds
+    ``max_period`` (ms: it is approaching a homoclinic orbit), or after AUTO-07p's maximum
+    number of steps; ``cycle.stop`` says which.
 
     Examples
     --------
     >>> from hh_brian.bifurcation.system import OdeSystem
     >>> from hh_brian.bifurcation.equilibria import continue_equilibrium
     >>> system = OdeSystem("hodgkin_huxley")
-    >>> rest = [-65, 0.3, 0.05, 0.6]
-    >>> hopf = continue_equilibrium(system, rest, 0.0, (0.0, 20.0)).points[0]
-    >>> (branch,), engine, unmatched = cycles_from_hopf(system, rest, 0.0, (0.0, 20.0),
-    ...                                                [hopf.p])
-    >>> round(engine[0], 4), round(float(branch.p.min()), 3)  # Hopf; limit point of cycles
-    (8.4105, 5.265)
+    >>> branch = continue_equilibrium(system, [-65, 0.3, 0.05, 0.6], 0.0, (0.0, 20.0))
+    >>> (cycle,), engine, unmatched = cycles_from_hopf(system, [branch], (0.0, 20.0))
+    >>> round(engine[0], 4), round(float(cycle.p.min()), 3), cycle.stop
+    (8.4105, 5.265, 'range')
     """
     auto = require_engine()
     func = system.engine_function()
-    jac = auto.AUTO_JACOBIAN
-    n = len(system.states)
     lo, hi = p_range
-
-    x0 = correct(system, x0, p0)
-
-    def start(state, parameters, time):
-        for i in range(n):
-            state[i] = float(x0[i])
-        parameters[0] = float(p0)
-
-    equilibria = auto.run(func, start, _settings(auto, system, p_range), icu=[1],
-                          transpile=True, jac=jac)
-    auto_hopfs = _hopf_points(equilibria, auto)
-    auto_values = [float(point.parameters[0]) for point in auto_hopfs]
-    branches, reached, unmatched = [], [], []
-    for value in hopf_values:
-        if any(abs(value - end) <= 1e-6 * max(1.0, abs(value)) for end in reached):
-            continue  # the cycles from this Hopf point were followed from the other end
-        matches = [point for point in auto_hopfs
-                   if abs(point.parameters[0] - value) <= 1e-6 * max(1.0, abs(value))]
-        if not matches:
-            unmatched.append(value)
+    span = hi - lo
+    hopfs = [(branch, point) for branch in branches for point in branch.points
+             if point.kind == "hopf"]
+    all_values = [point.p for _, point in hopfs]
+    cycles, engine_values, unmatched, reached = [], [], [], []
+    for branch, point in hopfs:
+        hopf = _engine_hopf(auto, func, system, branch, point, p_range)
+        if hopf is None or abs(hopf.parameters[0] - point.p) > 1e-6 * max(1.0, abs(point.p)):
+            unmatched.append(point.p)
             continue
-        hopf = matches[0]
-        settings = _settings(auto, system, p_range, ips=auto.IPS_PERIODIC_ORBIT,
-                             nmx=1500, npr=10_000)
+        engine_values.append(float(hopf.parameters[0]))
+        if any(abs(point.p - end) <= 1e-9 * max(1.0, abs(end)) for end in reached):
+            continue  # the cycles from this Hopf point were followed from the other end
+        settings = _settings(auto, system, p_range, ips=auto.IPS_PERIODIC_ORBIT, nmx=1500)
         result = auto.restart(func, settings, icu=[1, auto.PERIOD_INDEX], restart_point=hopf,
-                              isw=auto.ISW_HOPF_TO_PERIODIC_ORBIT, transpile=True, jac=jac,
-                              uzstop={auto.PERIOD_INDEX: max_period})
-        branch = _branch(result.branches[0], auto, float(hopf.parameters[0]), auto_values,
-                         (lo, hi))
-        if branch.end is not None:
-            reached.append(branch.end)
-        branches.append(branch)
-    return branches, auto_values, unmatched
+                              isw=auto.ISW_HOPF_TO_PERIODIC_ORBIT, transpile=True,
+                              jac=auto.AUTO_JACOBIAN, uzstop={auto.PERIOD_INDEX: max_period})
+        others = [value for value in all_values if value != point.p]
+        cycle = _branch(result.branches[0], auto, point.p, others, 1e-2 * span, max_period,
+                        (lo, hi))
+        if cycle.end is not None:
+            reached.append(cycle.end)
+        cycles.append(cycle)
+    return cycles, engine_values, unmatched
 
 
-def _branch(branch, auto, start, hopf_values, p_range) -> RawCycleBranch:
+def _branch(branch, auto, start, others, tolerance, max_period, p_range) -> RawCycleBranch:
     columns = {"p": [], "period": [], "v_min": [], "v_max": [], "stable": []}
     points, doubtful, end = [], [], None
-    others = [h for h in hopf_values if abs(h - start) > 1e-6 * max(1.0, abs(start))]
+    stop = "steps"
     for index, point in enumerate(branch.points):
         p, period = float(point.parameters[0]), float(point.parameters[1])
         v_max, v_min = float(point.state[0]), float(point.solution_measure)
         if index > 2 and v_max - v_min < _ZERO_AMPLITUDE_MV:
-            # Back on an equilibrium: the branch ends at the Hopf point nearest to here.
-            if others:
-                end = min(others, key=lambda h: abs(h - p))
+            # Back on an equilibrium: the branch ends at a Hopf point near here, if there is
+            # one (otherwise on an equilibrium no continuation found).
+            near = [h for h in others if abs(h - p) <= tolerance]
+            if near:
+                end = min(near, key=lambda h: abs(h - p))
+                stop = "hopf"
+            else:
+                stop = "equilibrium"
             break
         for key, value in zip(columns, (p, period, v_min, v_max,
                                         point.stability == auto.Stability.STABLE)):
@@ -188,9 +223,24 @@ def _branch(branch, auto, start, hopf_values, p_range) -> RawCycleBranch:
                 doubtful.append(raw)
             else:
                 points.append(raw)
+    lo, hi = p_range
+    inside = [i for i, p in enumerate(columns["p"]) if lo <= p <= hi]
+    if len(inside) < len(columns["p"]):
+        # AUTO-07p stops at the first point past an end of the range: that end is reached.
+        columns = {key: [values[i] for i in inside] for key, values in columns.items()}
+        stop = "range"
+    if stop == "steps" and columns["p"]:
+        amplitude = np.array(columns["v_max"]) - np.array(columns["v_min"])
+        near = [h for h in others if abs(h - columns["p"][-1]) <= tolerance]
+        if near and amplitude[-1] <= 0.02 * amplitude.max():
+            # Converging onto another Hopf point with a cycle too small to pass the threshold
+            # above (a family of small cycles between two close Hopf points).
+            end, stop = min(near, key=lambda h: abs(h - columns["p"][-1])), "hopf"
+        elif columns["period"][-1] >= max_period * (1 - 1e-6):
+            stop = "max_period"
     return RawCycleBranch(
         p=np.array(columns["p"], dtype=float), period=np.array(columns["period"], dtype=float),
         v_min=np.array(columns["v_min"], dtype=float),
         v_max=np.array(columns["v_max"], dtype=float),
         stable=np.array(columns["stable"], dtype=bool), points=points, doubtful=doubtful,
-        start=start, end=end)
+        start=start, end=end, stop=stop)

@@ -1,7 +1,8 @@
 """Branches of equilibria by pseudo-arclength continuation, with their folds and Hopf points.
 
-The package's own engine, written on numpy and scipy only, so that the equilibrium part of a
-diagram needs no extra dependency and checks the periodic-orbit engine independently.
+The package's own engine, written on numpy and scipy (the derivatives come exact from sympy,
+through :mod:`.system`), so that the equilibrium part of a diagram needs no extra dependency and
+checks the periodic-orbit engine independently.
 
 * **Continuation**: the branch is followed as a curve y(s) = (x(s), p(s)) parametrised by
   arclength, in the display units of :class:`~hh_brian.bifurcation.system.OdeSystem`. Each step
@@ -22,14 +23,14 @@ diagram needs no extra dependency and checks the periodic-orbit engine independe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import brentq
 
 from .system import OdeSystem
 
-__all__ = ["continue_equilibrium", "correct", "first_lyapunov"]
+__all__ = ["STOP_REASONS", "continue_equilibrium", "correct", "first_lyapunov"]
 
 _NEWTON_TOL = 1e-11
 _NEWTON_MAX = 12
@@ -45,6 +46,7 @@ class RawPoint:
     eigenvalues: np.ndarray
     lyapunov: float | None = None
     frequency: float | None = None  # rad/ms, for a Hopf point
+    index: int = 0  # on a branch of equilibria: the point of the branch just before it
 
 
 @dataclass
@@ -55,6 +57,8 @@ class RawBranch:
     x: np.ndarray             # (points, states)
     eigenvalues: np.ndarray   # (points, states), complex
     points: list
+    stop: str = "range"       # a key of STOP_REASONS
+    unlocated: list = field(default_factory=list)  # (p, p_next) where stability changed
 
 
 def correct(system: OdeSystem, x, p) -> np.ndarray:
@@ -150,7 +154,12 @@ def first_lyapunov(system: OdeSystem, x, p) -> tuple[float, float]:
     """
     a = system.jacobian(x, p)
     eigenvalues, vectors = np.linalg.eig(a)
-    k = int(np.argmax(np.imag(eigenvalues)))
+    # The critical pair: of the eigenvalues with a positive imaginary part, the one nearest
+    # the imaginary axis.
+    upper = np.flatnonzero(np.imag(eigenvalues) > 0)
+    if upper.size == 0:
+        raise ArithmeticError("first_lyapunov: no complex pair of eigenvalues at this point")
+    k = int(upper[np.argmin(np.abs(np.real(eigenvalues[upper])))])
     omega = float(np.imag(eigenvalues[k]))
     q = vectors[:, k] / np.linalg.norm(vectors[:, k])
     left_values, left_vectors = np.linalg.eig(a.T)
@@ -174,15 +183,58 @@ def first_lyapunov(system: OdeSystem, x, p) -> tuple[float, float]:
     return float(np.real(term1 + term2 + term3) / (2.0 * omega)), omega
 
 
+def _test_functions(system: OdeSystem, y) -> np.ndarray:
+    """The smooth test functions of a point: the bialternate product (zero at a Hopf point)
+    and det(df/dx) (zero at a fold); both are polynomials in the Jacobian's entries."""
+    n = len(y) - 1
+    jac = system.jacobian(y[:n], y[n])
+    return np.array([_bialternate(np.linalg.eigvals(jac)), float(np.linalg.det(jac))])
+
+
+def _slopes(system: OdeSystem, y, t, values) -> np.ndarray:
+    """d(test functions)/ds along the tangent, by a forward difference."""
+    delta = 1e-7 * (1.0 + float(np.max(np.abs(y))))
+    return (_test_functions(system, y + delta * t) - values) / delta
+
+
+def _two_crossings(a, b, da, db, h) -> bool:
+    """Whether the cubic Hermite interpolant of a test function over one step has two or
+    more zeros inside it: two special points too close for the step to tell apart."""
+    scale = max(abs(a), abs(b), abs(da * h), abs(db * h))
+    if scale == 0 or not np.isfinite(scale):
+        return False
+    a, b, da, db = a / scale, b / scale, da * h / scale, db * h / scale
+    # p(u) = a + da u + c2 u^2 + c3 u^3 on [0, 1] with p(1) = b, p'(1) = db.
+    c3 = 2 * a - 2 * b + da + db
+    c2 = -3 * a + 3 * b - 2 * da - db
+    roots = np.roots([c3, c2, da, a]) if abs(c3) > 1e-12 else np.roots([c2, da, a])
+    inside = [r.real for r in roots if abs(r.imag) < 1e-9 and 1e-9 < r.real < 1 - 1e-9]
+    return len(inside) >= 2
+
+
+#: Why a branch ended, in words (the normal end is the end of the range).
+STOP_REASONS = {
+    "range": "reached the end of the range",
+    "v": "v left the physical range of a membrane potential (±200 mV)",
+    "step": "the continuation step fell below its minimum (the branch could not be followed)",
+    "max_points": "the maximum number of points was reached",
+}
+
+_V_LIMIT_MV = 200.0
+
+
 def continue_equilibrium(system: OdeSystem, x0, p0: float, p_range, *, direction: int = 1,
                          h_initial: float = 0.05, h_max: float = 2.0, h_min: float = 1e-7,
                          max_points: int = 5000) -> RawBranch:
     """Follow the branch of equilibria through (x0, p0) while p stays within ``p_range``.
 
     ``direction`` (+1 or -1) is the sign of dp/ds at the start. Stops at the ends of the range
-    (the last point lying exactly on the boundary), when the step falls below ``h_min``, after
-    ``max_points`` points, or when the state stops being finite. Returns the branch with its
-    special points (kind, parameter value and state, in display units).
+    (the last point lying exactly on the boundary), when v leaves ±200 mV, when the step falls
+    below ``h_min``, or after ``max_points`` points; ``branch.stop`` says which (a key of
+    :data:`STOP_REASONS`). A step is refused, and halved, when the test functions of two
+    special points (the bialternate product, det(df/dx)) could vanish twice within it, so that
+    close Hopf points or folds are told apart. Returns the branch with its special points
+    (kind, parameter value and state, in display units).
 
     Examples
     --------
@@ -191,62 +243,94 @@ def continue_equilibrium(system: OdeSystem, x0, p0: float, p_range, *, direction
     ...                               0.0, (0.0, 20.0))
     >>> [(point.kind, round(float(point.p), 4)) for point in branch.points]  # in uA/cm^2
     [('hopf', 8.4105)]
+    >>> branch.stop
+    'range'
     """
     lo, hi = p_range
+    if not lo <= p0 <= hi:
+        raise ValueError(f"p0: {p0} is outside the range [{lo}, {hi}]")
     n = len(x0)
     y = np.append(correct(system, x0, p0), p0)
     t = _tangent(system, y)
     if t[n] * direction < 0 or (t[n] == 0 and direction < 0):
         t = -t
     eig = np.linalg.eigvals(system.jacobian(y[:n], y[n]))
-    ps, xs, eigs, points = [y[n]], [y[:n]], [eig], []
-    h = h_initial
-    while len(ps) < max_points and h >= h_min:
+    tests = _test_functions(system, y)
+    slopes = _slopes(system, y, t, tests)
+    ps, xs, eigs, points, unlocated = [y[n]], [y[:n]], [eig], [], []
+    h, stop = h_initial, "step"
+    while h >= h_min:
+        if len(ps) >= max_points:
+            stop = "max_points"
+            break
         y_new, iterations = _corrector(system, y + h * t, t)
         if y_new is None or not np.all(np.isfinite(y_new)):
             h /= 2
             continue
         t_new = _tangent(system, y_new, t)
+        tests_new = _test_functions(system, y_new)
+        slopes_new = _slopes(system, y_new, t_new, tests_new)
+        if h > 16 * h_min and any(_two_crossings(a, b, da, db, h) for a, b, da, db in zip(
+                tests, tests_new, slopes, slopes_new)):
+            h /= 2
+            continue
         eig_new = np.linalg.eigvals(system.jacobian(y_new[:n], y_new[n]))
-        points.extend(_events(system, y, t, h, eig, eig_new, t_new))
+        found, missed = _events(system, y, t, h, eig, eig_new, t_new)
         out = y_new[n] > hi or y_new[n] < lo
         if out:
             bound = hi if y_new[n] > hi else lo
             x_end = correct(system, y[:n] + (y_new[:n] - y[:n]) * (bound - y[n])
                             / (y_new[n] - y[n]), bound)
-            points = [pt for pt in points if lo <= pt.p <= hi]
+            found = [pt for pt in found if lo <= pt.p <= hi]
+            missed = [m for m in missed if lo <= m[0] <= hi or lo <= m[1] <= hi]
             y_new = np.append(x_end, bound)
             eig_new = np.linalg.eigvals(system.jacobian(x_end, bound))
+        for point in found:
+            point.index = len(ps) - 1
+        points.extend(found)
+        unlocated.extend(missed)
         ps.append(y_new[n])
         xs.append(y_new[:n])
         eigs.append(eig_new)
         if out:
+            stop = "range"
             break
-        y, t, eig = y_new, t_new, eig_new
+        if abs(y_new[0] * system.scales[0] / 1e-3) > _V_LIMIT_MV:
+            stop = "v"
+            break
+        y, t, eig, tests, slopes = y_new, t_new, eig_new, tests_new, slopes_new
         if iterations <= 3:
             h = min(h * 1.5, h_max)
         elif iterations > 6:
             h = h / 2
-    return RawBranch(p=np.array(ps), x=np.array(xs), eigenvalues=np.array(eigs), points=points)
+    return RawBranch(p=np.array(ps), x=np.array(xs), eigenvalues=np.array(eigs), points=points,
+                     stop=stop, unlocated=unlocated)
 
 
-def _events(system, y, t, h, eig, eig_new, t_new) -> list[RawPoint]:
-    """Special points between y and the next point (one step h along t)."""
+def _events(system, y, t, h, eig, eig_new, t_new):
+    """Special points between y and the next point (one step h along t).
+
+    Returns ``(found, missed)``: the located points, and the (p, p_next) intervals where the
+    stability changed but no single point could be located.
+    """
     n = len(y) - 1
-    found = []
     change = _unstable(eig_new) - _unstable(eig)
     if change == 0:
-        return found
+        return [], []
     crossing = eig_new[np.argmin(np.abs(np.real(eig_new)))]
-    if abs(change) == 2 and abs(np.imag(crossing)) > 0:
-        x, p = _locate(system, y, t, h, lambda z: _bialternate(
-            np.linalg.eigvals(system.jacobian(z[:n], z[n]))))
-        lyapunov, omega = first_lyapunov(system, x, p)
-        found.append(RawPoint("hopf", p, x, np.linalg.eigvals(system.jacobian(x, p)),
-                              lyapunov=lyapunov, frequency=omega))
-    else:
-        x, p = _locate(system, y, t, h, lambda z: float(np.linalg.det(
-            system.jacobian(z[:n], z[n]))))
-        kind = "fold" if t[n] * t_new[n] < 0 else "branch_point"
-        found.append(RawPoint(kind, p, x, np.linalg.eigvals(system.jacobian(x, p))))
-    return found
+    try:
+        if abs(change) == 2 and abs(np.imag(crossing)) > 0:
+            x, p = _locate(system, y, t, h, lambda z: _bialternate(
+                np.linalg.eigvals(system.jacobian(z[:n], z[n]))))
+            lyapunov, omega = first_lyapunov(system, x, p)
+            return [RawPoint("hopf", p, x, np.linalg.eigvals(system.jacobian(x, p)),
+                             lyapunov=lyapunov, frequency=omega)], []
+        if abs(change) == 1:
+            x, p = _locate(system, y, t, h, lambda z: float(np.linalg.det(
+                system.jacobian(z[:n], z[n]))))
+            kind = "fold" if t[n] * t_new[n] < 0 else "branch_point"
+            return [RawPoint(kind, p, x, np.linalg.eigvals(system.jacobian(x, p)))], []
+    except (ArithmeticError, ValueError):
+        pass
+    p_next = y[n] + h * t[n]
+    return [], [(float(min(y[n], p_next)), float(max(y[n], p_next)))]

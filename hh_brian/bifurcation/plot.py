@@ -55,6 +55,9 @@ def plot_diagram(d, hysteresis=None, axes=None):
     """
     import matplotlib.pyplot as plt
 
+    if hysteresis is not None and hysteresis.parameter != d.parameter:
+        raise ValueError(f"hysteresis: a sweep of {hysteresis.parameter} cannot be drawn on a "
+                         f"diagram in {d.parameter}")
     panels = 3 if hysteresis is not None else 2
     if axes is None:
         fig, axes = plt.subplots(panels, 1, sharex=True, figsize=(7, 2.6 * panels + 0.8),

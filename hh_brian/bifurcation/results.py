@@ -45,7 +45,8 @@ class SpecialPoint:
         for a point on cycles, that cycle's period.
     criticality : str or None
         For a Hopf point: ``"subcritical"`` if the first Lyapunov coefficient is positive,
-        ``"supercritical"`` if negative.
+        ``"supercritical"`` if negative, ``"degenerate"`` if it vanishes (a Bautin point,
+        where the third-order terms cannot tell).
     lyapunov : float or None
         The first Lyapunov coefficient, in the display units of the state (v in mV, time in
         ms); only its sign is independent of the units.
@@ -145,6 +146,9 @@ class CycleBranch:
     start, end : Quantity
         The parameter of the Hopf point the branch starts from, and of the Hopf point it ends
         on (None if it leaves the range, grows to a very long period, or stops otherwise).
+    stop : str
+        Why the branch ends: ``"hopf"``, ``"range"``, ``"max_period"``, ``"equilibrium"`` or
+        ``"steps"`` (:data:`hh_brian.bifurcation.cycles.CYCLE_STOPS` says each in words).
 
     Examples
     --------
@@ -165,6 +169,7 @@ class CycleBranch:
     stable: np.ndarray
     start: Quantity
     end: Quantity | None = None
+    stop: str = "range"
 
     def __len__(self) -> int:
         return len(self.stable)
@@ -193,8 +198,10 @@ class Diagram:
         The Hopf points AUTO-07p found on its own continuation of the equilibria, the
         independent check of the package's (None without cycles).
     notes : list of str
-        What a reader should know that is not a special point: points AUTO-07p reported
-        where its Floquet multipliers are too ill-conditioned to trust.
+        What a reader should know that is not a special point: a branch that stopped before
+        the end of the range and why, a change of stability that could not be located, a
+        Hopf point AUTO-07p did not confirm, points AUTO-07p reported where its Floquet
+        multipliers are too ill-conditioned to trust.
 
     Examples
     --------
@@ -235,7 +242,7 @@ class Diagram:
         import csv
 
         header = ["kind", "criticality", f"{self.parameter}", "unit", "v_mV", "v_min_mV",
-                  "v_max_mV", "period_ms", "engine"]
+                  "v_max_mV", "period_ms", "lyapunov", "engine"]
         with open(path, "w", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(header)
@@ -245,7 +252,8 @@ class Diagram:
                     point.kind, point.criticality or "", repr(float(number)), unit,
                     _mv(point.v), _mv(point.v_min),
                     _mv(point.v_max), "" if point.period is None else
-                    repr(float(point.period / ms)), point.engine])
+                    repr(float(point.period / ms)),
+                    "" if point.lyapunov is None else repr(float(point.lyapunov)), point.engine])
 
 
 def _mv(value) -> str:

@@ -13,7 +13,9 @@ with numbers of order one. From the symbolic form come, without finite differenc
 
 Brian2's ``exprel(x)`` is written as ``(exp(x) - 1)/x``. Its removable singularity (v = -55 mV
 exactly, for HH's alpha_n) is a single point that a continuation never lands on; near it the
-cancellation costs a relative error of about 1e-16 divided by ``|x|``.
+cancellation costs a relative error of about 1e-16 divided by ``|x|`` in f, and by ``|x|``
+squared, cubed and to the fourth power in the first, second and third derivatives (0.1 mV from
+that point, where ``x = 0.01``: 1e-14 in f, 1e-8 in the third derivatives).
 """
 
 from __future__ import annotations
@@ -132,6 +134,8 @@ class OdeSystem:
         self.states = tuple(self.model.state_variables)
         dims = {name: eq.dim for name, eq in parse_equations(
             self.model.equations + "\n" + _STIMULUS_LINE).items()}
+        #: The dimension of each state variable.
+        self.dimensions = tuple(dims[name] for name in self.states)
         state_scales = [display_scale(dims[name]) for name in self.states]
         self.scales = np.array([s for s, _ in state_scales])
         self.units = tuple(u for _, u in state_scales)
@@ -142,9 +146,15 @@ class OdeSystem:
         p = sympy.Symbol("p")
         substitution = {name: float(value / Quantity(1, dim=get_dimensions(value)))
                         for name, value in self.model.params.items() if name != parameter}
+        if parameter == STIMULUS and current is not None:
+            raise ValueError("current: the injected current is the free parameter here")
         if parameter != STIMULUS:
-            substitution[STIMULUS] = 0.0 if current is None else float(
-                check_dimension(current, CURRENT_DENSITY, "current") / (amp / meter**2))
+            current_si = np.asarray(0.0 if current is None else
+                                    check_dimension(current, CURRENT_DENSITY, "current")
+                                    / (amp / meter**2))
+            if current_si.ndim != 0 or not np.isfinite(current_si):
+                raise ValueError(f"current: expected one finite value, got {current}")
+            substitution[STIMULUS] = float(current_si)
         substitution.update({name: xi * scale
                              for name, xi, scale in zip(self.states, x, self.scales)})
         substitution[parameter] = p * self.parameter_scale
@@ -157,6 +167,12 @@ class OdeSystem:
 
     # ---------------------------------------------------------------------------------------
     # Values with units
+
+    def state_of(self, x) -> dict:
+        """A state vector in display units as a dict of Quantities (or floats), by name."""
+        return {name: Quantity(np.asarray(x[..., i], dtype=float) * scale, dim=dim)
+                for i, (name, scale, dim) in enumerate(zip(self.states, self.scales,
+                                                            self.dimensions))}
 
     def parameter_quantity(self, value) -> Quantity:
         """A parameter value in display units as a Quantity."""
