@@ -341,9 +341,10 @@ def test_cycles_from_a_branch_followed_down_from_the_upper_end():
 
 
 def test_a_branch_that_stops_early_says_so():
-    d = diagram("hodgkin_huxley", "I_stim", (0 * CURRENT, 20000 * CURRENT), cycles=False)
+    # Followed down from 20 uA/cm^2, rest passes -200 mV near -44 uA/cm^2.
+    d = diagram("hodgkin_huxley", "I_stim", (-3000 * CURRENT, 20 * CURRENT), cycles=False)
     (note,) = d.notes
-    assert note.startswith("the branch of equilibria from I_stim = 0 uA/cm^2 stopped at ")
+    assert note.startswith("the branch of equilibria from I_stim = 20 uA/cm^2 stopped at -44.")
     assert "v left the physical range of a membrane potential" in note
 
 

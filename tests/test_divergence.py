@@ -38,7 +38,7 @@ def _mode(target, record, slow=False):
 
 
 MODES = [_mode("numpy", None), _mode("numpy", ["v"]), _mode("numpy", ["n"]),
-         _mode("numpy", []), _mode("cython", None), _mode("cython", []),
+         _mode("numpy", []), _mode("cython", None), _mode("cython", [], slow=True),
          _mode("cpp_standalone", None, slow=True), _mode("cpp_standalone", [], slow=True)]
 
 

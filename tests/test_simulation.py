@@ -117,6 +117,7 @@ def test_model_value_with_array_params_runs_as_batch():
     np.testing.assert_allclose(np.asarray(result.v[:, -1] / mV), [-70, -60], atol=1e-6)
 
 
+@pytest.mark.slow  # compiles code of its own (several seconds): with the slow tests
 def test_calls_do_not_leak_state_into_each_other():
     first = hh_brian.simulate("hodgkin_huxley", 20 * ms, 10 * UA_CM2, target="numpy")
     hh_brian.simulate("hodgkin_huxley", 5 * ms, 0 * UA_CM2, target="numpy",
@@ -138,6 +139,7 @@ def test_caller_variables_never_reach_the_model():
     np.testing.assert_array_equal(np.asarray(baseline.v), np.asarray(again.v))
 
 
+@pytest.mark.slow  # compiles code of its own (several seconds): with the slow tests
 def test_other_integration_methods_by_name():
     euler = hh_brian.simulate("hodgkin_huxley", 20 * ms, 10 * UA_CM2, target="numpy")
     rk4 = hh_brian.simulate("hodgkin_huxley", 20 * ms, 10 * UA_CM2, target="numpy",

@@ -12,6 +12,7 @@ from hh_brian.sweeps import fi_curve, rheobase, sweep
 UA_CM2 = uA / cm**2
 
 
+@pytest.mark.slow  # compiles code of its own (several seconds): with the slow tests
 def test_sweep_labels_match_their_neurons():
     out = sweep("hodgkin_huxley", {"g_K": [30, 40] * mS / cm**2, "g_Na": [100, 120, 140] * mS / cm**2},
                 current=10 * UA_CM2, duration=20 * ms, target="numpy")
@@ -72,6 +73,7 @@ def test_record_subsets():
     np.testing.assert_array_equal(np.asarray(result.v[0]), np.asarray(full.v[::10]))
 
 
+@pytest.mark.slow  # compiles code of its own (several seconds): with the slow tests
 def test_spikes_only_mode_finds_the_crossing_steps():
     spikes = hh_brian.simulate("hodgkin_huxley", 50 * ms, 10 * UA_CM2, target="numpy",
                                record=[]).spike_times()
