@@ -384,3 +384,15 @@ def test_hysteresis_refuses_bad_input_before_any_run(call, error, message, no_si
         hysteresis("hodgkin_huxley", arguments.pop("parameter"), arguments.pop("values"),
                    **arguments)
     assert message in str(info.value)
+
+
+@needs_engine
+def test_a_planar_model_lists_no_branch_point_of_cycles():
+    # Near the limit point of cycles of the model-7-consistent reduction the cycles explode
+    # (a canard); whatever AUTO-07p reports there besides folds of cycles is a note.
+    d = diagram("hh_2d_reduction_model7", "I_stim", (0 * CURRENT, 20 * CURRENT))
+    kinds = {p.kind for p in d.points}
+    assert kinds <= {"hopf", "limit_point_of_cycles", "fold"}
+    lpc = [float(p.value / CURRENT) for p in _points(d, "limit_point_of_cycles")]
+    assert lpc and max(lpc) - min(lpc) < 1e-5
+    assert all("not listed" in note for note in d.notes)

@@ -25,7 +25,7 @@ from ..errors import MissingExtra
 from .equilibria import RawPoint
 from .system import OdeSystem
 
-__all__ = ["CYCLE_STOPS", "cycles_from_hopf", "require_engine"]
+__all__ = ["CYCLE_STOPS", "DOUBTS", "cycles_from_hopf", "require_engine"]
 
 _MISSING = ("Periodic orbits need the AUTO-07p engine, which is built with gfortran (e.g. "
             "apt-get install gfortran); equilibria, folds and Hopf points work without it "
@@ -35,6 +35,16 @@ _MISSING = ("Periodic orbits need the AUTO-07p engine, which is built with gfort
 # are computed too inaccurately for AUTO-07p's branch-point, period-doubling and torus tests
 # to mean anything; such points are reported as notes, not as special points.
 _ILL_CONDITIONED = 1e3
+
+# Why a point AUTO-07p reported is a note and not a special point.
+DOUBTS = {
+    "ill_conditioned": "its Floquet multipliers are too ill-conditioned to trust (a canard "
+                       "explosion or a near-homoclinic cycle)",
+    "planar": "the cycles of a system of two variables have one nontrivial multiplier, real "
+              "and positive, so they cannot double their period or bifurcate to a torus, and "
+              "a branch point needs a symmetry: this one is numerical (typically at a canard "
+              "explosion)",
+}
 
 # A cycle whose v amplitude falls below this (mV) has shrunk back onto an equilibrium:
 # the branch has reached a Hopf point and ends there.
@@ -79,7 +89,7 @@ class RawCycleBranch:
     v_max: np.ndarray
     stable: np.ndarray
     points: list
-    doubtful: list  # points AUTO-07p reported where the multipliers are ill-conditioned
+    doubtful: list  # (RawPoint, key of DOUBTS): points AUTO-07p reported, not to be trusted
     start: float   # parameter value of the Hopf point it starts from
     end: float | None  # parameter value of the Hopf point it ends on, if it does
     stop: str = "range"  # a key of CYCLE_STOPS
@@ -186,14 +196,15 @@ def cycles_from_hopf(system: OdeSystem, branches, p_range, max_period: float = 1
                               jac=auto.AUTO_JACOBIAN, uzstop={auto.PERIOD_INDEX: max_period})
         others = [value for value in all_values if value != point.p]
         cycle = _branch(result.branches[0], auto, point.p, others, 1e-2 * span, max_period,
-                        (lo, hi))
+                        (lo, hi), planar=len(system.states) == 2)
         if cycle.end is not None:
             reached.append(cycle.end)
         cycles.append(cycle)
     return cycles, engine_values, unmatched
 
 
-def _branch(branch, auto, start, others, tolerance, max_period, p_range) -> RawCycleBranch:
+def _branch(branch, auto, start, others, tolerance, max_period, p_range,
+            planar) -> RawCycleBranch:
     columns = {"p": [], "period": [], "v_min": [], "v_max": [], "stable": []}
     points, doubtful, end = [], [], None
     stop = "steps"
@@ -218,9 +229,11 @@ def _branch(branch, auto, start, others, tolerance, max_period, p_range) -> RawC
             multipliers = np.array([complex(m) for m in (point.floquet_multipliers or ())])
             raw = RawPoint(kind, p, np.array([v_max, v_min]), multipliers,
                            frequency=2 * np.pi / period)
-            if (kind != "limit_point_of_cycles" and multipliers.size
+            if kind != "limit_point_of_cycles" and planar:
+                doubtful.append((raw, "planar"))
+            elif (kind != "limit_point_of_cycles" and multipliers.size
                     and np.max(np.abs(multipliers)) > _ILL_CONDITIONED):
-                doubtful.append(raw)
+                doubtful.append((raw, "ill_conditioned"))
             else:
                 points.append(raw)
     lo, hi = p_range

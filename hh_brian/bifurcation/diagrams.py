@@ -219,7 +219,7 @@ def diagram(model, parameter: str = STIMULUS, bounds=None, *, params=None, curre
     notes = [note for branch in raw_branches for note in _branch_notes(system, branch)]
     cycle_branches, engine_hopf = [], None
     if cycles and any(raw.kind == "hopf" for branch in raw_branches for raw in branch.points):
-        from .cycles import CYCLE_STOPS, cycles_from_hopf
+        from .cycles import CYCLE_STOPS, DOUBTS, cycles_from_hopf
 
         raw_cycles, engine_values, unmatched = cycles_from_hopf(system, raw_branches,
                                                                 (low, high), max_period)
@@ -240,13 +240,13 @@ def diagram(model, parameter: str = STIMULUS, bounds=None, *, params=None, curre
                 notes.append(f"the cycles born at {parameter} = "
                              f"{show_value(system.parameter_quantity(raw.start))} were "
                              f"followed until {CYCLE_STOPS[raw.stop]}")
-            for point in raw.doubtful:
+            for point, doubt in raw.doubtful:
+                largest = (f" (largest Floquet multiplier {np.max(np.abs(point.eigenvalues)):.2g})"
+                           if point.eigenvalues.size else "")
                 notes.append(
                     f"AUTO-07p reported a {KIND_NAMES[point.kind]} at {parameter} = "
-                    f"{show_value(system.parameter_quantity(point.p))} where the largest "
-                    f"Floquet multiplier is {np.max(np.abs(point.eigenvalues)):.2g}: too "
-                    f"ill-conditioned to trust (a canard explosion or a near-homoclinic "
-                    f"cycle); not listed")
+                    f"{show_value(system.parameter_quantity(point.p))}{largest}, not listed: "
+                    f"{DOUBTS[doubt]}")
     points.sort(key=lambda point: float(point.value / system.parameter_quantity(1.0)))
     return Diagram(model=model, parameter=parameter,
                    bounds=(system.parameter_quantity(low), system.parameter_quantity(high)),
