@@ -67,15 +67,9 @@ def _ramped(start, stop, duration):
     return stimuli.ramp(start, stop, 0 * ms, duration) + stimuli.step(stop, duration)
 
 
-def _rest(system: OdeSystem, value: float, current):
+def _rest(system: OdeSystem, value: float):
     """The stable equilibrium of lowest v at the first value, as an initial state (or None)."""
-    from ..analysis import steady_states
-
-    if system.parameter == STIMULUS:
-        model, current = system.model, system.parameter_quantity(value)
-    else:
-        model = system.model.with_params(**{system.parameter: system.parameter_quantity(value)})
-    stable = [s for s in steady_states(model, current) if s.kind.startswith("stable")]
+    stable = [s for s in system.steady_states_at(value) if s.kind.startswith("stable")]
     return dict(stable[0].state) if stable else None
 
 
@@ -163,7 +157,7 @@ def hysteresis(model, parameter: str, values, *, params=None, current=None,
     if parameter != STIMULUS:
         current = 0 * CURRENT_DENSITY if current is None else current
     base = dict(params or {})
-    state = _rest(system, plain[0], current)
+    state = _rest(system, plain[0])
     previous = system.parameter_quantity(plain[0])
     rates = {}
     for direction, order in (("up", plain), ("down", plain[::-1])):

@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 from brian2 import Quantity, mV, ms
 
-from ..analysis import steady_states
 from ..models import get_model
 from ..units import CURRENT_DENSITY, check_dimension, show_value
 from .equilibria import STOP_REASONS, RawBranch, continue_equilibrium
@@ -81,20 +80,15 @@ def _check(model, parameter, bounds, params, current, cycles, max_period):
             if not bool(interval.contains(quantity)):
                 raise ValueError(f"{end}: {show_value(quantity)} is outside the physical range "
                                  f"of {parameter} ({interval})")
-    return model, system, (low, high), (0 * CURRENT_DENSITY if current is None else current), \
-        float(max_period / ms)
+    return model, system, (low, high), float(max_period / ms)
 
 
-def _starts(model, system, p, current):
+def _starts(system, p):
     """The equilibria at parameter value p (display units), as state vectors."""
-    if system.parameter == STIMULUS:
-        here, current = model, system.parameter_quantity(p)
-    else:
-        here = model.with_params(**{system.parameter: system.parameter_quantity(p)})
     return [np.array([float(np.asarray(s.state[name] / Quantity(scale, dim=dim)))
                       for name, scale, dim in zip(system.states, system.scales,
                                                   system.dimensions)])
-            for s in steady_states(here, current, v_range=_V_SEARCH)]
+            for s in system.steady_states_at(p, v_range=_V_SEARCH)]
 
 
 def _on(branch: RawBranch, x, p, tol=1e-6) -> bool:
@@ -198,7 +192,7 @@ def diagram(model, parameter: str = STIMULUS, bounds=None, *, params=None, curre
     """
     if bounds is None:
         raise TypeError("bounds: expected the range of the parameter, (low, high)")
-    model, system, (low, high), current, max_period = _check(
+    model, system, (low, high), max_period = _check(
         model, parameter, bounds, params, current, cycles, max_period)
     if cycles:
         from .cycles import require_engine
@@ -206,7 +200,7 @@ def diagram(model, parameter: str = STIMULUS, bounds=None, *, params=None, curre
         require_engine()
     raw_branches = []
     for p, direction in ((low, 1), (high, -1)):
-        for x in _starts(model, system, p, current):
+        for x in _starts(system, p):
             if any(_on(branch, x, p) for branch in raw_branches):
                 continue
             raw_branches.append(continue_equilibrium(system, x, p, (low, high),

@@ -155,6 +155,8 @@ class OdeSystem:
             if current_si.ndim != 0 or not np.isfinite(current_si):
                 raise ValueError(f"current: expected one finite value, got {current}")
             substitution[STIMULUS] = float(current_si)
+        #: The injected current when it is not the free parameter.
+        self.current = None if parameter == STIMULUS else float(current_si) * amp / meter**2
         substitution.update({name: xi * scale
                              for name, xi, scale in zip(self.states, x, self.scales)})
         substitution[parameter] = p * self.parameter_scale
@@ -173,6 +175,27 @@ class OdeSystem:
         return {name: Quantity(np.asarray(x[..., i], dtype=float) * scale, dim=dim)
                 for i, (name, scale, dim) in enumerate(zip(self.states, self.scales,
                                                             self.dimensions))}
+
+    def steady_states_at(self, value, v_range=None) -> list:
+        """The model's equilibria at parameter ``value`` (display units), by
+        :func:`hh_brian.analysis.steady_states` (v searched over ``v_range``, its default if
+        None).
+
+        Examples
+        --------
+        >>> system = OdeSystem("hodgkin_huxley")
+        >>> [s.kind for s in system.steady_states_at(20.0)]  # 20 uA/cm^2: rest is lost (one unstable pair)
+        ['saddle-focus']
+        """
+        from ..analysis import steady_states
+
+        quantity = self.parameter_quantity(value)
+        if self.parameter == STIMULUS:
+            model, current = self.model, quantity
+        else:
+            model, current = self.model.with_params(**{self.parameter: quantity}), self.current
+        options = {} if v_range is None else {"v_range": v_range}
+        return steady_states(model, current, **options)
 
     def parameter_quantity(self, value) -> Quantity:
         """A parameter value in display units as a Quantity."""
