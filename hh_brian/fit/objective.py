@@ -1,0 +1,126 @@
+"""The fit's objective: candidates in, residuals out, one Brian2 run per batch and sweep.
+
+Every evaluation runs a whole batch of candidate parameter sets as one group with one neuron
+per candidate (:func:`hh_brian.simulate` with per-neuron parameter arrays), recording v at
+the recording's sampling interval. Batches always have the same number of neurons (a short
+batch is padded with copies of its last candidate), so the generated code, compiled once for
+the first batch, serves every later one: on the standalone target each later run only
+starts the compiled program with new values.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import numpy as np
+from brian2 import Quantity, mV
+
+from ..models import Model
+from ..simulation import simulate
+from .data import Sweep
+from .parameters import FreeParameters
+
+__all__ = ["DIVERGED_RESIDUAL_MV", "Objective"]
+
+#: The residual (mV) given to every sample of a candidate whose integration diverged: larger
+#: than any finite model can be off, so the optimiser leaves such candidates behind.
+DIVERGED_RESIDUAL_MV = 1000.0
+
+
+@dataclass
+class Objective:
+    """Residuals (model − recording, mV) of candidate parameter sets over every sweep.
+
+    Parameters
+    ----------
+    model : Model
+        With the fixed parameters of the fit.
+    sweeps : tuple of Sweep
+    free : FreeParameters
+    dt : Quantity
+        Integration step; each sweep's sampling interval is a whole number of steps.
+    method : str
+    target : str or Target
+    batch_size : int
+        Neurons per run.
+    initial : mapping of str to Quantity
+        Fixed initial values (the free ones come from the candidates).
+
+    Attributes
+    ----------
+    n_evaluations : int
+        Model evaluations so far: one per candidate and sweep (padding not counted).
+    n_runs : int
+        Brian2 runs so far.
+    seconds : float
+        Wall time spent in runs.
+    """
+
+    model: Model
+    sweeps: tuple[Sweep, ...]
+    free: FreeParameters
+    dt: Quantity
+    method: str
+    target: object
+    batch_size: int
+    initial: Mapping[str, Quantity] = field(default_factory=dict)
+    n_evaluations: int = 0
+    n_runs: int = 0
+    seconds: float = 0.0
+
+    @property
+    def n_samples(self) -> int:
+        return sum(s.n_samples for s in self.sweeps)
+
+    @property
+    def data(self) -> np.ndarray:
+        """Every sweep's samples (mV), one after the other."""
+        return np.concatenate([np.asarray(s.v / mV) for s in self.sweeps])
+
+    def traces(self, values) -> list[np.ndarray]:
+        """The model's v (mV) for each candidate (rows of ``values``, display units), per sweep.
+
+        Returns one array of shape ``(S, n_samples)`` per sweep; a candidate that diverged
+        has NaN from its divergence on.
+        """
+        values = np.atleast_2d(np.asarray(values, dtype=float))
+        out = [np.empty((len(values), s.n_samples)) for s in self.sweeps]
+        for start in range(0, len(values), self.batch_size):
+            chunk = values[start:start + self.batch_size]
+            padded = np.concatenate([chunk, np.repeat(chunk[-1:], self.batch_size - len(chunk),
+                                                      axis=0)])
+            params, initial = self.free.split(padded)
+            fixed = {name: np.ones(self.batch_size) * value
+                     for name, value in self.initial.items()}
+            initial = {**fixed, **initial}
+            for k, recorded in enumerate(self.sweeps):
+                steps = recorded.steps_per_sample(self.dt)
+                began = time.perf_counter()
+                result = simulate(
+                    self.model, recorded.n_samples * steps * self.dt, recorded.current,
+                    dt=self.dt, method=self.method, target=self.target, params=params,
+                    initial=initial or None, record=["v"],
+                    record_dt=None if steps == 1 else recorded.dt)
+                self.seconds += time.perf_counter() - began
+                self.n_runs += 1
+                out[k][start:start + len(chunk)] = np.asarray(result.v / mV)[:len(chunk)]
+            self.n_evaluations += len(chunk) * len(self.sweeps)
+        return out
+
+    def residuals(self, values) -> np.ndarray:
+        """Model − recording (mV) for each candidate, every sweep's samples in a row.
+
+        A diverged candidate's residuals are :data:`DIVERGED_RESIDUAL_MV` throughout.
+        """
+        model = np.concatenate(self.traces(values), axis=1)
+        residuals = model - self.data
+        diverged = ~np.all(np.isfinite(residuals), axis=1)
+        residuals[diverged] = DIVERGED_RESIDUAL_MV
+        return residuals
+
+    def cost(self, values) -> np.ndarray:
+        """The sum of squared residuals (mV²) of each candidate."""
+        residuals = self.residuals(values)
+        return np.einsum("ij,ij->i", residuals, residuals)
