@@ -4,16 +4,26 @@ The source documents work without units, reading voltages in mV, times in ms, ca
 µF/cm², conductances in mS/cm² and currents in µA/cm². Those are also the units in which
 hh_brian hands out plain arrays (:data:`DISPLAY_UNITS`), so that a number printed by hh_brian
 can be set beside the source's.
+
+Quantities written as text (``"5uA/cm2"``, ``"200 ms"``, a CSV header's ``[mV]``) are read by
+:func:`parse_quantity`, shared by the command line and the readers of recorded data.
 """
 
 from __future__ import annotations
 
-import numpy as np
-from brian2 import DimensionMismatchError, Quantity, cm, mS, ms, mV, uA, uF
-from brian2.units.fundamentalunits import get_dimensions, have_same_dimensions
+import ast
+import re
 
-__all__ = ["CURRENT_DENSITY", "DISPLAY_UNITS", "check_dimension", "describe_dimension",
-           "show_value", "to_display"]
+import brian2
+import numpy as np
+from brian2 import (DimensionMismatchError, Hz, Quantity, cm, farad, metre, mS, ms, mV,
+                    second, siemens, uA, uF, volt)
+from brian2.core.namespace import DEFAULT_UNITS
+from brian2.units.fundamentalunits import (DIMENSIONLESS, Unit, get_dimensions,
+                                           have_same_dimensions)
+
+__all__ = ["CURRENT_DENSITY", "DISPLAY_UNITS", "UnitTextError", "check_dimension",
+           "describe_dimension", "parse_quantity", "show_value", "to_display"]
 
 #: Current density, the unit of every membrane and injected current in the package.
 CURRENT_DENSITY = uA / cm**2
@@ -138,3 +148,179 @@ def show_value(value) -> str:
     """
     number, unit = to_display(value)
     return f"{float(number):g}" + ("" if unit == "1" else f" {unit}")
+
+
+# --------------------------------------------------------------------------------------------
+# Quantities written as text
+
+
+class UnitTextError(ValueError):
+    """A quantity written as text could not be read, or has the wrong dimension.
+
+    The message names the argument (an option, a file's column) and what it expects.
+
+    Examples
+    --------
+    >>> from brian2 import mV
+    >>> try:
+    ...     parse_quantity("-65 mV/ms", mV, "v_init")
+    ... except UnitTextError as error:
+    ...     print(error)
+    v_init: expected a voltage such as -65mV, got '-65 mV/ms'
+    """
+
+
+def _unit_names() -> dict:
+    # Brian2's unit names: the full set and the short aliases it exports (mS, uF, ...).
+    units = {**DEFAULT_UNITS, **{k: v for k, v in vars(brian2).items() if isinstance(v, Unit)}}
+    # Brian2 has short aliases for some units only (ms, mV, uA) and none for the unprefixed
+    # ones, not even `s`, the symbol people type most. Each missing one (s, V, uV, kS...) is
+    # taken from the full name (second, volt, uvolt, ksiemens).
+    symbols = {"s": "second", "V": "volt", "A": "amp", "S": "siemens", "F": "farad",
+               "m": "metre", "Hz": "hertz"}
+    for symbol, name in symbols.items():
+        for prefix in ("", "p", "n", "u", "m", "c", "k", "M", "G"):
+            if prefix + name in DEFAULT_UNITS:
+                units.setdefault(prefix + symbol, DEFAULT_UNITS[prefix + name])
+    units["sec"] = second
+    return units
+
+
+_UNITS = _unit_names()
+
+#: Units quoted in error messages, by the dimension the argument expects.
+_UNIT_EXAMPLES = {
+    get_dimensions(second): "ms, s, us",
+    get_dimensions(volt): "mV, V, uV",
+    get_dimensions(CURRENT_DENSITY): "uA/cm2, nA/mm2, mA/cm2",
+    get_dimensions(siemens / metre**2): "mS/cm2, uS/mm2, S/m2",
+    get_dimensions(farad / metre**2): "uF/cm2, nF/mm2, F/m2",
+    get_dimensions(Hz): "Hz, kHz",
+}
+_ANY_UNIT_EXAMPLES = "mV, ms, uA/cm2, mS/cm2"
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+# Longer unit texts are no unit anyone means, and could nest deep enough to exhaust the parser.
+_MAX_UNIT_LENGTH = 64
+_MAX_POWER = 9
+
+
+def parse_quantity(text: str, unit=None, argument: str = "value") -> Quantity:
+    """Read a quantity written with its unit, e.g. ``"5uA/cm2"`` or ``"-5 uA/cm**2"``.
+
+    Units are Brian2's names (``mV``, ``ms``, ``uA``, ``nA``, ``cm``, ``mS``, ``Hz``...) and
+    the SI symbols it lacks, prefixed or not (``s`` or ``sec``, ``V``, ``uV``, ``S``, ``kS``,
+    ``F``, ``A``, ``m``...). ``µ`` may stand for ``u``; a power is written ``**2``, ``^2``,
+    ``²`` or as a digit right after the unit (``cm2`` is ``cm**2``); a space may separate the
+    number from its unit.
+
+    Parameters
+    ----------
+    text : str
+    unit : Unit, optional
+        If given, the dimension the quantity must have (``1`` for a plain number).
+    argument : str
+        Named in error messages.
+
+    Returns
+    -------
+    Quantity
+
+    Raises
+    ------
+    UnitTextError
+        If the text is not a finite number with a known unit, or has the wrong dimension.
+        The message names ``argument`` and, for an unknown unit, units of the expected
+        dimension.
+
+    Examples
+    --------
+    >>> from brian2 import uA, cm, ms
+    >>> float(parse_quantity("5uA/cm2", uA/cm**2) / (uA/cm**2))
+    5.0
+    >>> float(parse_quantity("50 nA/mm**2") / (uA/cm**2))
+    5.0
+    >>> float(parse_quantity("-5 µA/cm²") / (uA/cm**2))
+    -5.0
+    >>> float(parse_quantity("1.5s", ms) / ms)
+    1500.0
+    >>> try:
+    ...     parse_quantity("10 parsec", ms, "--duration")
+    ... except UnitTextError as error:
+    ...     print(error)  # doctest: +NORMALIZE_WHITESPACE
+    --duration: unknown unit 'parsec' in '10 parsec';
+    valid units for --duration include ms, s, us
+    """
+    text = text.strip()
+    expected = None if unit is None else get_dimensions(unit)
+    cleaned = text.replace("µ", "u").replace("μ", "u")
+    cleaned = re.sub(r"[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+", lambda m: "**" + m.group().translate(_SUPERSCRIPTS),
+                     cleaned)
+    cleaned = cleaned.replace("^", "**").replace("·", "*")
+    match = re.fullmatch(r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*)", cleaned,
+                         flags=re.DOTALL)
+    if not match:
+        raise UnitTextError(f"{argument}: expected {_what(expected)}, got {text!r}")
+    number, unit_text = float(match.group(1)), match.group(2).strip()
+    unit_text = re.sub(r"([A-Za-z]+)(\d+)", r"\1**\2", unit_text)
+    # A dimensionless unit (radian) times a number is a plain float; keep the Quantity type.
+    value = Quantity(number * _evaluate_unit(unit_text, text, argument, expected) if unit_text
+                     else number)
+    if not np.isfinite(float(np.asarray(value))):
+        raise UnitTextError(f"{argument}: expected a finite value, got {text!r}")
+    if expected is not None and get_dimensions(value) != expected:
+        raise UnitTextError(f"{argument}: expected {_what(expected)}, got {text!r}")
+    return value
+
+
+def _what(dimension) -> str:
+    if dimension is None:
+        return "a number with a unit, such as 5uA/cm2 or 10ms"
+    if dimension == DIMENSIONLESS:
+        return "a plain number without a unit, such as 0.3"
+    # describe_dimension writes Python expressions (5*uA/cm**2); units as text read 5uA/cm2.
+    return describe_dimension(Quantity(1.0, dim=dimension)).replace("**", "").replace("*", "")
+
+
+def _unit_hint(dimension, argument: str) -> str:
+    if dimension == DIMENSIONLESS:
+        return f"{argument} takes a plain number without a unit, such as 0.3"
+    examples = _UNIT_EXAMPLES.get(dimension, _ANY_UNIT_EXAMPLES)
+    return f"valid units for {argument} include {examples}"
+
+
+def _evaluate_unit(unit_text, text, argument, expected):
+    def fail():
+        return UnitTextError(f"{argument}: cannot read the unit of {text!r}; "
+                             f"{_unit_hint(expected, argument)}")
+
+    if len(unit_text) > _MAX_UNIT_LENGTH:
+        raise fail()
+    try:
+        tree = ast.parse(unit_text, mode="eval")
+    except (SyntaxError, ValueError):
+        raise fail() from None
+
+    def power(node):
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            return -power(node.operand) if isinstance(node.op, ast.USub) else power(node.operand)
+        if (isinstance(node, ast.Constant) and type(node.value) is int
+                and node.value <= _MAX_POWER):
+            return node.value
+        raise fail()
+
+    def walk(node):
+        if isinstance(node, ast.Expression):
+            return walk(node.body)
+        if isinstance(node, ast.Name):
+            if node.id not in _UNITS:
+                raise UnitTextError(f"{argument}: unknown unit {node.id!r} in {text!r}; "
+                                    f"{_unit_hint(expected, argument)}")
+            return _UNITS[node.id]
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.Div)):
+            left, right = walk(node.left), walk(node.right)
+            return left * right if isinstance(node.op, ast.Mult) else left / right
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+            return walk(node.left) ** power(node.right)
+        raise fail()
+
+    return walk(tree)
