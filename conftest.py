@@ -40,6 +40,11 @@ matplotlib.use("Agg")
 # bisections on the numpy target, standalone builds); they run with the slow tests.
 SLOW_DOCTESTS = {
     "hh_brian.bifurcation.bistability.hysteresis",
+    "hh_brian.fit.crossval.cross_validate",
+    "hh_brian.fit.plot.plot_fit",
+    "hh_brian.fit.result.FitResult",
+    "hh_brian.fit.teaching.ingredient_table",
+    "hh_brian.fit.teaching.teaching_recordings",
     "hh_brian.gallery.write_all_figures",
     "hh_brian.gallery.write_bifurcation_figures",
     "hh_brian.sweeps.FICurve",

@@ -9,6 +9,7 @@ The main entry points:
 * :mod:`hh_brian.stimuli`: injected currents (the source protocol, steps, ramps, …).
 * :mod:`hh_brian.analysis`: dV/dt, fixed points, folds, phase planes.
 * :mod:`hh_brian.bifurcation`: where a model starts and stops firing as a parameter moves.
+* :mod:`hh_brian.fit`: conductances from a noisy recording, how sure, and outside the protocol.
 * :mod:`hh_brian.reference`: an independent plain-numpy forward-Euler integrator.
 
 Every public module is an attribute of the package (``hh_brian.analysis``,
@@ -38,8 +39,8 @@ __all__ = [
 __version__ = "0.1.0"
 
 #: Public modules, imported when first used as ``hh_brian.<name>``.
-_MODULES = ("analysis", "bifurcation", "cli", "errors", "expressions", "gallery", "modeldiff", "models",
-            "plotting", "ranges", "reference", "simulation", "standalone", "stimuli", "sweeps",
+_MODULES = ("analysis", "bifurcation", "cli", "errors", "expressions", "fit", "gallery",
+            "modeldiff", "models", "plotting", "ranges", "reference", "simulation", "standalone", "stimuli", "sweeps",
             "targets", "traces", "units", "validation")
 
 

@@ -1,8 +1,9 @@
 """The ``hh-brian`` command: list models, run one, write every figure, analyse dV/dt, draw a
-bifurcation diagram.
+bifurcation diagram, fit a model to a recording.
 
 Quantities are read with their units: ``5uA/cm2``, ``5 uA/cm**2``, ``µA/cm²``, ``50nA/mm2``,
-``200ms``, ``1s``, ``g_Na=100mS/cm2``; negative values may follow their option directly
+``200ms``, ``1s``, ``g_Na=100mS/cm2``, and a fit's search range with its unit once
+(``g_Na=50..200mS/cm2``); negative values may follow their option directly
 (``--current -5uA/cm2``). Every value is checked before anything is compiled or run: a
 mistake gives one line on standard error naming the option and what it expects, and exit
 status 2; a run that diverges gives one line saying when, and exit status 3.
@@ -259,16 +260,18 @@ _OUT_TYPES = {".png": "figure", ".pdf": "figure", ".svg": "figure", ".csv": "tra
 _OUT_VALID = "valid: .png, .pdf, .svg (figure), .csv, .npz (traces)"
 
 
-def _out_path(text: str) -> pathlib.Path:
+def _out_path(text: str, types=_OUT_TYPES, valid=_OUT_VALID,
+              example="hh.png") -> pathlib.Path:
+    """The --out file, its type one of ``types``; its folder is created now, before any run."""
     path = pathlib.Path(text)
     suffix = path.suffix.lower()
     if not text.strip() or not path.name:
-        raise UsageError(f"--out: expected a file name such as hh.png; got {text!r}")
-    if suffix not in _OUT_TYPES:
+        raise UsageError(f"--out: expected a file name such as {example}; got {text!r}")
+    if suffix not in types:
         kind = f"unknown file type {suffix!r}" if suffix else f"no file type in {text!r}"
-        raise UsageError(f"--out: {kind}; {_OUT_VALID}")
+        raise UsageError(f"--out: {kind}; {valid}")
     if path.is_dir():
-        raise UsageError(f"--out: {text!r} is a folder; give a file name such as hh.png")
+        raise UsageError(f"--out: {text!r} is a folder; give a file name such as {example}")
     _folder(path.parent, "--out")
     return path
 
@@ -466,6 +469,142 @@ def _cmd_analyse(args) -> int:
     return 0
 
 
+_FIT_EXAMPLE = ("hh-brian fit hodgkin_huxley cell1.csv --free g_Na=50..200mS/cm2 "
+                "--free g_K=10..80mS/cm2 --param E_L=-54.4mV --out fit.json")
+# The fit's own default: each generation is one batch, and the standalone program, compiled
+# once for the batch's shape, serves every later one.
+_FIT_TARGET = "cpp_standalone"
+_FIT_OUT_TYPES = {".json": "estimates", ".png": "figure", ".pdf": "figure", ".svg": "figure"}
+_FIT_OUT_VALID = "valid: .json (estimates), .png, .pdf, .svg (figure)"
+_FREE_FORM = "NAME=LOW..HIGH with the unit after HIGH, such as g_Na=50..200mS/cm2"
+# The number a bound begins with (as parse_quantity reads it); the rest is its unit.
+_LEADING_NUMBER = re.compile(r"\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def _library_check(check, *args):
+    """Run a check of the library; its mistakes, which name the Python argument, become
+    usage errors naming the option."""
+    try:
+        return check(*args)
+    except (ValueError, DimensionMismatchError) as error:
+        raise UsageError(_name_option(str(error))) from None
+
+
+def _free_unit(model, name: str):
+    """The dimension of a free quantity's bounds; an unknown name is refused by the fit's own
+    check, whose message lists the names it accepts."""
+    from .fit.parameters import free_parameters
+
+    if name in model.params:
+        return model.params[name]
+    if name in model.state_variables:
+        return mV if name == "v" else 1  # v, or a gate's open fraction
+    _library_check(free_parameters, model, {name: None})
+    raise AssertionError(f"free_parameters accepted the unknown name {name!r}")
+
+
+def _free(args, model, params) -> dict:
+    """The --free ranges: name, units, LOW below HIGH, and the physical range, all checked."""
+    from .fit.parameters import free_parameters
+
+    free = {}
+    for text in args.free:
+        name, sep, bounds = (part.strip() for part in text.partition("="))
+        low_text, dots, high_text = bounds.partition("..")
+        if not (sep and name and dots and low_text.strip() and high_text.strip()):
+            raise UsageError(f"--free: expected {_FREE_FORM}; got {text!r}")
+        if name in free:
+            raise UsageError(f"--free: {name} is given twice")
+        if name in params:
+            raise UsageError(f"--free, --param: {name} is both free and fixed; give one or "
+                             f"the other")
+        unit = _free_unit(model, name)
+        argument = f"--free {name}"
+        high = parse_quantity(high_text, unit, argument)
+        number = _LEADING_NUMBER.match(high_text)
+        if _LEADING_NUMBER.fullmatch(low_text.strip()):  # the unit is written once, after HIGH
+            low_text = low_text.strip() + high_text[number.end():]
+        low = parse_quantity(low_text, unit, argument)
+        if not low < high:
+            raise UsageError(f"{argument}: expected LOW below HIGH; got {bounds!r}")
+        free[name] = (low, high)
+    _library_check(free_parameters, model, free)  # the bounds within the physical range
+    return free
+
+
+def _whole_number(text: str, argument: str, low: int) -> int:
+    if not re.fullmatch(r"\+?[0-9]{1,9}", text.strip()) or int(text) < low:
+        raise UsageError(f"{argument}: expected a whole number of at least {low}; got {text!r}")
+    return int(text)
+
+
+def _recording(path: pathlib.Path):
+    """The sweep of the CSV file at ``path``; a file that cannot be read is one line naming
+    it, as read_csv's own messages do."""
+    from .fit import read_csv
+
+    expected = "expected a CSV recording with a header such as 't [ms],v [mV],I_stim [uA/cm^2]'"
+    try:
+        return read_csv(path)
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file; {expected}") from None
+    except UnicodeDecodeError:  # before ValueError, of which it is one
+        raise UsageError(f"{path}: not a text file; {expected}") from None
+    except OSError as error:
+        raise UsageError(f"{path}: cannot read the file: {error.strerror or error}") from None
+    except ValueError as error:
+        # The checks of the trace itself name the Python argument ("recording: sample 2 ...
+        # is NaN"); the file is what the reader knows.
+        message = str(error)
+        if not message.startswith(str(path)):
+            message = f"{path}: {message.removeprefix('recording: ')}"
+        raise UsageError(message) from None
+
+
+def _cmd_fit(args) -> int:
+    from . import fit
+
+    model = get_model(args.model)
+    params = _params(args, model)
+    free = _free(args, model, params)
+    dt = _positive_time(args.dt, "--dt")
+    target = _target(args.target)
+    seed = _seed(args.seed)
+    maxiter = _whole_number(args.maxiter, "--maxiter", 1)
+    popsize = _whole_number(args.popsize, "--popsize", 2)
+    out = (None if args.out is None
+           else _out_path(args.out, _FIT_OUT_TYPES, _FIT_OUT_VALID, "fit.json"))
+    path = pathlib.Path(args.recording)
+    recorded = _recording(path)
+    try:
+        recorded.steps_per_sample(dt)
+    except ValueError:
+        raise UsageError(f"--dt: {path} is sampled every "
+                         f"{float(recorded.dt / ms):g} ms, not a whole number of steps of "
+                         f"--dt {float(dt / ms):g} ms; give a --dt that divides it") from None
+    result = fit.fit_trace(model, recorded, free=free, params=params, dt=dt, target=target,
+                           seed=seed, maxiter=maxiter, popsize=popsize,
+                           progress=not args.quiet)
+    print(result)
+    if out is not None:
+        print("written to", _write_fit(result, out))
+    return 0
+
+
+def _write_fit(result, path: pathlib.Path) -> pathlib.Path:
+    if _FIT_OUT_TYPES[path.suffix.lower()] == "estimates":
+        return result.to_json(path)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = result.plot()
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    return path
+
+
 # --------------------------------------------------------------------------------------------
 # Parser
 
@@ -541,9 +680,9 @@ def _protect_negative_values(argv, parser, commands) -> list[str]:
     return out
 
 
-def _target_help() -> str:
+def _target_help(default: str = "cython") -> str:
     targets = ", ".join(f"{name} ({target.description})" for name, target in TARGETS.items())
-    return f"code-generation target (default cython): {targets}"
+    return f"code-generation target (default {default}): {targets}"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -553,7 +692,8 @@ def _parser() -> argparse.ArgumentParser:
         epilog="examples:\n  hh-brian models\n  hh-brian run hodgkin_huxley --current 10uA/cm2 "
                "--duration 100ms --out hh.png\n  hh-brian figures figures/\n"
                "  hh-brian analyse hh_2d_reduction --n 0\n"
-               "  hh-brian bifurcation hodgkin_huxley --range 0uA/cm2 200uA/cm2\n\n"
+               "  hh-brian bifurcation hodgkin_huxley --range 0uA/cm2 200uA/cm2\n"
+               f"  {_FIT_EXAMPLE}\n\n"
                "exit status: 0 on success, 1 when an optional extra is missing, 2 for a "
                "mistake in the command line, 3 when a run diverged",
         formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -638,6 +778,34 @@ def _parser() -> argparse.ArgumentParser:
     bifurcation.add_argument("--out", help="write the figure (.png, .pdf, .svg) or the "
                              "special points (.csv)")
     bifurcation.set_defaults(func=_cmd_bifurcation)
+
+    fit = command("fit", "fit a model's parameters to a recorded trace; print the estimates "
+                  "with their confidence intervals, the noise, and the pairs that trade off",
+                  _FIT_EXAMPLE)
+    fit.add_argument("model", help="model name or source name (see: hh-brian models)")
+    fit.add_argument("recording", help="CSV file whose header names each column's unit, "
+                     "e.g. 't [ms],v [mV],I_stim [uA/cm^2]' (as hh-brian run --out writes); "
+                     "the current is read from I_stim")
+    fit.add_argument("--free", action="append", required=True, metavar="NAME=LOW..HIGH",
+                     help="a quantity to fit and its search range, the unit written once "
+                          "after HIGH: a parameter, e.g. g_Na=50..200mS/cm2 or "
+                          "E_K=-90..-60mV, or an initial value, e.g. v=-80..-50mV "
+                          "(repeatable; at least one)")
+    fit.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                     help="a fixed parameter other than the model's default, e.g. "
+                          "E_L=-54.4mV (repeatable)")
+    fit.add_argument("--dt", default="0.01ms", help="integration step (default 0.01ms); the "
+                     "recording's sampling interval must be a whole number of steps")
+    fit.add_argument("--target", default=_FIT_TARGET, help=_target_help(_FIT_TARGET))
+    fit.add_argument("--seed", default="0", help="seed of the search (default 0)")
+    fit.add_argument("--maxiter", default="300",
+                     help="generations of the search at most (default 300)")
+    fit.add_argument("--popsize", default="15",
+                     help="candidates per free quantity in each generation (default 15)")
+    fit.add_argument("--out", help="write the estimates (.json) or a figure of data, fit, "
+                     "residuals and intervals (.png, .pdf, .svg)")
+    fit.add_argument("--quiet", action="store_true", help="no line per generation")
+    fit.set_defaults(func=_cmd_fit)
     parser.command_parsers = commands.choices
     return parser
 
@@ -649,7 +817,8 @@ _OPTIONS = {"duration": "--duration", "dt": "--dt", "current": "--current",
             "initial": "--initial", "v_range": "--v-range", "start": "--start", "stop": "--stop",
             "amplitude": "--amplitude", "amplitude_start": "--amplitude",
             "amplitude_stop": "--amplitude-end", "frequency": "--frequency", "sigma": "--sigma",
-            "seed": "--seed", "bounds": "--range"}
+            "seed": "--seed", "bounds": "--range", "free": "--free", "popsize": "--popsize",
+            "maxiter": "--maxiter"}
 
 
 def _name_option(message: str) -> str:

@@ -14,7 +14,9 @@ MODULES = ["models", "simulation", "stimuli", "analysis", "plotting", "gallery",
            "targets.network", "targets.registry", "targets.runtime", "targets.standalone",
            "bifurcation", "bifurcation.system", "bifurcation.equilibria", "bifurcation.cycles",
            "bifurcation.results", "bifurcation.diagrams", "bifurcation.bistability",
-           "bifurcation.plot", "bifurcation.kinds"]
+           "bifurcation.plot", "bifurcation.kinds", "fit", "fit.data", "fit.parameters",
+           "fit.objective", "fit.uncertainty", "fit.result", "fit.fitting", "fit.agreement",
+           "fit.crossval", "fit.plot", "fit.recordings", "fit.teaching"]
 PUBLIC = [(module, name) for module in MODULES
           for name in importlib.import_module(f"hh_brian.{module}").__all__]
 

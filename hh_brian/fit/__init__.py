@@ -13,7 +13,9 @@ from .agreement import coincidence_factor, match_spikes
 from .crossval import CrossValidation, cross_validate
 from .data import Sweep, resample, sweep
 from .fitting import fit_trace
+from .recordings import read_csv, read_nwb, write_csv, write_nwb
 from .result import FitResult
 
 __all__ = ["CrossValidation", "FitResult", "Sweep", "coincidence_factor", "cross_validate",
-           "fit_trace", "match_spikes", "resample", "sweep"]
+           "fit_trace", "match_spikes", "read_csv", "read_nwb", "resample", "sweep",
+           "write_csv", "write_nwb"]

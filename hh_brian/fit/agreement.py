@@ -35,6 +35,12 @@ class SpikeAgreement:
         Δ (ms): a pair lies within ±Δ.
     duration : float
         T (ms), the length of the recording.
+
+    Examples
+    --------
+    >>> m = match_spikes([10.0, 50.0], [10.3, 49.8], window=2.0, duration=100.0)
+    >>> m.shifts.round(2), m.missed, m.extra, m.gamma
+    (array([ 0.3, -0.2]), 0, 0, 1.0)
     """
 
     data: np.ndarray

@@ -43,6 +43,14 @@ class SweepAgreement:
         Root mean square of predicted − recorded v.
     spikes : SpikeAgreement
         Recorded and predicted spikes, matched within the window.
+
+    Examples
+    --------
+    See :func:`cross_validate`, which makes one per recording: ``check.sweeps[0].rmse``.
+
+    >>> from dataclasses import fields
+    >>> [f.name for f in fields(SweepAgreement)]
+    ['sweep', 'predicted', 'rmse', 'spikes']
     """
 
     sweep: Sweep
@@ -65,6 +73,14 @@ class CrossValidation:
     sweeps : tuple of SweepAgreement
     window : Quantity
         The coincidence window Δ.
+
+    Examples
+    --------
+    ``str()`` gives one row per held-out recording (see :func:`cross_validate`):
+
+    >>> from dataclasses import fields
+    >>> [f.name for f in fields(CrossValidation)]
+    ['result', 'sweeps', 'window']
     """
 
     result: FitResult

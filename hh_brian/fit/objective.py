@@ -56,6 +56,22 @@ class Objective:
         Brian2 runs so far.
     seconds : float
         Wall time spent in runs.
+
+    Examples
+    --------
+    Two candidate leak conductances against a flat trace at rest: the default (0.3) fits it.
+
+    >>> import numpy as np
+    >>> from brian2 import mV, mS, ms, uA, cm
+    >>> from hh_brian import get_model
+    >>> from hh_brian.fit.data import sweep
+    >>> from hh_brian.fit.parameters import free_parameters
+    >>> model = get_model("passive_membrane")
+    >>> flat = sweep(np.full(20, -65.0)*mV, 0*uA/cm**2, dt=0.1*ms)
+    >>> objective = Objective(model, (flat,), free_parameters(model, {"g_L": (0.1, 1)*mS/cm**2}),
+    ...                       dt=0.1*ms, method="euler", target="numpy", batch_size=2)
+    >>> np.round(objective.cost([[0.3], [1.0]]), 6), objective.n_evaluations, objective.n_runs
+    (array([0., 0.]), 2, 1)
     """
 
     model: Model

@@ -35,6 +35,13 @@ class FreeParameter:
     unit : Quantity
         The display unit (mV, mS/cm², …) in which the optimiser and tables read it.
     unit_name : str
+
+    Examples
+    --------
+    >>> from brian2 import mS, cm
+    >>> p = free_parameters("hodgkin_huxley", {"g_K": (10, 80)*mS/cm**2}).items[0]
+    >>> p.bounds, p.unit_name, p.initial
+    ((10.0, 80.0), 'mS/cm^2', False)
     """
 
     name: str

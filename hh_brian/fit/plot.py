@@ -21,6 +21,18 @@ def plot_fit(result, fig=None):
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from brian2 import ms, mS, uA, cm
+    >>> import hh_brian
+    >>> from hh_brian import fit, stimuli
+    >>> step = stimuli.step(5*uA/cm**2, start=2*ms)
+    >>> truth = hh_brian.simulate("passive_membrane", 10*ms, step, target="numpy", dt=0.1*ms)
+    >>> result = fit.fit_trace("passive_membrane", truth.v, step, dt=0.1*ms, target="numpy",
+    ...                        free={"g_L": (0.1, 2)*mS/cm**2}, popsize=5)
+    >>> len(plot_fit(result).axes)  # data and fit, residuals, intervals
+    3
     """
     import matplotlib.pyplot as plt
 

@@ -67,6 +67,27 @@ class FitResult:
         How the fitted model was simulated.
     message : str
         What the optimisers said.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from brian2 import ms, mV, mS, uA, cm
+    >>> import hh_brian
+    >>> from hh_brian import fit, stimuli
+    >>> step = stimuli.step(5*uA/cm**2, start=2*ms)
+    >>> truth = hh_brian.simulate("passive_membrane", 20*ms, step, target="numpy",
+    ...                           params={"g_L": 0.5*mS/cm**2}, dt=0.1*ms)
+    >>> noisy = truth.v + np.random.default_rng(1).normal(0, 0.5, truth.v.shape) * mV
+    >>> result = fit.fit_trace("passive_membrane", noisy, step, dt=0.1*ms,
+    ...                        free={"g_L": (0.1, 2)*mS/cm**2}, target="numpy")
+    >>> print(result)  # doctest: +ELLIPSIS
+    passive_membrane fitted to 1 sweep(s), 200 samples
+                      estimate                 95% interval  unit
+    g_L               0.50...  [    0.49...,     0.50...]  mS/cm^2
+    noise 0.4... mV; ... model evaluations in ... runs, ... s
+    >>> later = result.predict(stimuli.step(-5*uA/cm**2, start=2*ms))  # another protocol
+    >>> float(later.v[-1] / mV) < -65
+    True
     """
 
     model: Model

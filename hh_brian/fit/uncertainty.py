@@ -45,6 +45,13 @@ class Uncertainty:
     condition : float
         Condition number of J: large values (> 1e8) say that some combination of parameters
         is not determined by the recording.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> u = from_jacobian(np.array([[1.0], [1.0], [1.0], [1.0]]), np.array([1., -1., 1., -1.]))
+    >>> round(float(u.noise), 4), round(float(u.standard_errors[0]), 4), u.dof
+    (1.1547, 0.5774, 3)
     """
 
     noise: float
