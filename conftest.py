@@ -41,6 +41,8 @@ matplotlib.use("Agg")
 SLOW_DOCTESTS = {
     "hh_brian.bifurcation.bistability.hysteresis",
     "hh_brian.fit.crossval.cross_validate",
+    "hh_brian.fit.demo.demo_recordings",
+    "hh_brian.gallery.write_fit_figures",
     "hh_brian.fit.plot.plot_fit",
     "hh_brian.fit.result.FitResult",
     "hh_brian.fit.teaching.ingredient_table",

@@ -49,7 +49,8 @@ nitpicky = False
 suppress_warnings = []
 
 #: Examples run to produce the documentation's figures.
-EXAMPLES = ["model_figures.py", "dvdt_analysis.py", "noise_run.py", "bifurcation.py"] + [
+EXAMPLES = ["model_figures.py", "dvdt_analysis.py", "noise_run.py", "bifurcation.py",
+            "fitting.py"] + [
     f"step_{k}_{name}.py" for k, name in enumerate(
         ["passive_membrane", "two_conductances", "gated_conductance", "two_gated_conductances",
          "inactivating_conductance", "inactivating_and_delayed_conductances",

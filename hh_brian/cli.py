@@ -26,8 +26,7 @@ from . import units as _units
 from .errors import IntegrationError, MissingExtra
 from .models import get_model, list_models
 from .simulation import RecordingTooLarge
-# _UNIT_EXAMPLES are the units the command's messages quote; its tests read them here.
-from .units import _UNIT_EXAMPLES, CURRENT_DENSITY, UnitTextError, show_value
+from .units import CURRENT_DENSITY, UnitTextError, show_value
 
 __all__ = ["main", "parse_quantity"]
 

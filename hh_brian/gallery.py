@@ -8,6 +8,8 @@
 * :func:`write_bifurcation_figures`: where the models start and stop firing (the
   bifurcation diagrams of full HH, of both 2D reductions, and of HH as g_K moves, and the
   bistable window seen by simulation); these need the ``bifurcation`` extra.
+* :func:`write_fit_figures`: conductances fitted to a noisy HH recording, the fit tested on
+  a protocol it did not see, and each step of the chapter fitted to one HH recording.
 * :func:`write_all_figures`: all of the above (what ``hh-brian figures`` does).
 
 Each function returns the paths it wrote. Figures are closed after saving.
@@ -25,8 +27,8 @@ from .models import get_model, list_models
 from .simulation import simulate
 
 __all__ = ["HH_PUBLISHED", "REDUCTION_FIGURES", "SWEEP_CURRENTS", "write_all_figures",
-           "write_bifurcation_figures", "write_model_figures", "write_noise_run_figures",
-           "write_reduction_figures"]
+           "write_bifurcation_figures", "write_fit_figures", "write_model_figures",
+           "write_noise_run_figures", "write_reduction_figures"]
 
 _NA_MM2 = nA / mm**2
 _NOTEBOOK = "hh_2d_reduction"
@@ -273,12 +275,57 @@ def write_bifurcation_figures(directory, *, target="cython"):
     return paths, diagrams, sweep
 
 
+def write_fit_figures(directory, *, target="cpp_standalone"):
+    """The fitting page's figures: a fit, its test on a held-out protocol, the steps' fits.
+
+    The fit recovers g_Na, g_K and g_L from the noisy two-step recording of
+    :mod:`hh_brian.fit.demo` and is tested on the held-out ramp; the steps 3–6 and full HH
+    are fitted to the recording of :func:`hh_brian.fit.teaching.teaching_recordings`.
+
+    Parameters
+    ----------
+    directory : str or Path
+    target : str
+        Where the fits' batches run (compiled once per model and batch shape).
+
+    Returns
+    -------
+    paths : list of Path
+    result : FitResult
+    check : CrossValidation
+    table : IngredientTable
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     paths, result, check, table = write_fit_figures(folder)
+    >>> [path.name for path in paths]
+    ['fit_hodgkin_huxley.png', 'fit_held_out.png', 'fit_ingredients.png']
+    """
+    from .fit import cross_validate, fit_trace
+    from .fit.demo import DEMO_FREE, demo_recordings
+    from .fit.teaching import ingredient_table
+
+    directory = _folder(directory)
+    fitted, held_out = demo_recordings(target=target)
+    result = fit_trace("hodgkin_huxley", fitted, free=DEMO_FREE, target=target)
+    check = cross_validate(result, held_out)
+    table = ingredient_table(target=target)
+    paths = [_save(result.plot(), directory, "fit_hodgkin_huxley"),
+             _save(check.plot(), directory, "fit_held_out"),
+             _save(table.plot(), directory, "fit_ingredients")]
+    return paths, result, check, table
+
+
 def write_all_figures(directory, *, target="cython", progress=False):
-    """Every figure: the models, the reduction's dV/dt, the noise run, the bifurcation diagrams.
+    """Every figure: the models, the reduction's dV/dt, the noise run, the bifurcation
+    diagrams, the fits.
 
     This is what ``hh-brian figures`` writes: 9 model figures, 7 of the reduction, 2 of the
-    noise run and 5 bifurcation diagrams (which need the ``bifurcation`` extra; without it,
-    an ImportError names the extra before anything is run).
+    noise run, 5 bifurcation diagrams (which need the ``bifurcation`` extra; without it,
+    an ImportError names the extra before anything is run) and 3 of the fits (on the
+    standalone target, whatever ``target`` says: a fit's batches run fastest there).
 
     Returns
     -------
@@ -289,7 +336,7 @@ def write_all_figures(directory, *, target="cython", progress=False):
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     len(write_all_figures(folder))
-    23
+    26
     """
     from .bifurcation.cycles import require_engine
 
@@ -298,4 +345,5 @@ def write_all_figures(directory, *, target="cython", progress=False):
     paths += write_reduction_figures(directory)
     paths += write_noise_run_figures(directory, target=target, progress=progress)[0]
     paths += write_bifurcation_figures(directory, target=target)[0]
+    paths += write_fit_figures(directory)[0]
     return paths

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import hh_brian
 import hh_brian.gallery
 import hh_brian.simulation
-from hh_brian import cli
+from hh_brian import cli, units
 from hh_brian.cli import UsageError, main, parse_quantity
 
 
@@ -164,7 +164,7 @@ def test_every_unit_brian2_knows():
 
 
 def test_the_units_quoted_in_errors_are_valid():
-    for dimension, examples in cli._UNIT_EXAMPLES.items():
+    for dimension, examples in units._UNIT_EXAMPLES.items():
         for example in examples.split(", "):
             assert parse_quantity(f"1 {example}").dim == dimension, example
 

@@ -87,6 +87,12 @@ class CrossValidation:
     sweeps: tuple
     window: Quantity
 
+    def plot(self, fig=None):
+        """Each recording with the prediction and both spike trains; returns the Figure."""
+        from .plot import plot_cross_validation
+
+        return plot_cross_validation(self, fig=fig)
+
     def __str__(self) -> str:
         noise = float(self.result.noise / mV)
         lines = [f"{self.result.model.name} fitted on {len(self.result.sweeps)} sweep(s) "

@@ -17,12 +17,11 @@ import time
 from typing import Callable, Mapping
 
 import numpy as np
-from brian2 import Quantity, mV, ms
+from brian2 import mV, ms
 from scipy import optimize
 
 from ..models import Model, get_model
 from ..simulation import _check_initial, _positive_time
-from ..stimuli import Stimulus
 from ..targets import get_target
 from .data import as_sweeps
 from .objective import Objective

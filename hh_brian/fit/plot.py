@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from brian2 import mV, ms
 
-__all__ = ["plot_fit"]
+__all__ = ["plot_cross_validation", "plot_fit", "plot_ingredients"]
 
 
 def plot_fit(result, fig=None):
@@ -75,4 +75,103 @@ def plot_fit(result, fig=None):
     ax.axvline(0, color="0.7", lw=0.8)
     ax.set_xlabel(f"{result.level:.0%} confidence interval, % of the estimate")
     ax.margins(x=0.35)
+    return fig
+
+
+def plot_cross_validation(check, fig=None):
+    """Each held-out recording with the fitted model's prediction, and their spikes.
+
+    Parameters
+    ----------
+    check : CrossValidation
+    fig : matplotlib Figure, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    See :func:`hh_brian.fit.cross_validate`; the documentation's fitting page shows one.
+
+    >>> import matplotlib.pyplot as plt
+    >>> from hh_brian.fit.crossval import CrossValidation
+    >>> fig = plot_cross_validation(CrossValidation(result=None, sweeps=(), window=2*ms))
+    >>> len(fig.axes)
+    0
+    """
+    import matplotlib.pyplot as plt
+
+    n = len(check.sweeps)
+    if fig is None:
+        fig = plt.figure(figsize=(10, 0.5 + 2.8 * max(n, 1)))
+    else:
+        fig.clear()
+    for k, row in enumerate(check.sweeps):
+        ax = fig.add_subplot(n, 1, k + 1)
+        t = np.asarray(row.sweep.t / ms)
+        ax.plot(t, np.asarray(row.sweep.v / mV), color="0.6", lw=0.6, label="recording")
+        ax.plot(t, np.asarray(row.predicted / mV), color="C3", lw=0.9, label="prediction")
+        top = ax.get_ylim()[1]
+        spikes = row.spikes
+        ax.plot(spikes.data, np.full(len(spikes.data), top + 8), "|", color="0.3", ms=8,
+                label="recorded spikes")
+        ax.plot(spikes.model, np.full(len(spikes.model), top + 16), "|", color="C3", ms=8,
+                label="predicted spikes")
+        shift = "" if not len(spikes.pairs) else f", largest shift {spikes.max_shift:.3f} ms"
+        ax.set_title(f"{row.sweep.name}: rms error {float(row.rmse / mV):.2f} mV, "
+                     f"Γ = {spikes.gamma:.2f} (±{spikes.window:g} ms){shift}", fontsize=9,
+                     loc="left")
+        ax.set_ylabel("v (mV)")
+        if k == 0:
+            ax.legend(loc="lower right", fontsize=7, frameon=False, ncol=4)
+    if n:
+        fig.axes[-1].set_xlabel("t (ms)")
+    fig.tight_layout()
+    return fig
+
+
+def plot_ingredients(table, fig=None):
+    """Each step of the chapter fitted to the same HH recording, one panel per step.
+
+    Parameters
+    ----------
+    table : IngredientTable
+    fig : matplotlib Figure, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    See :func:`hh_brian.fit.teaching.ingredient_table`; the documentation's fitting page
+    shows the figure.
+
+    >>> from hh_brian.fit.teaching import IngredientTable
+    >>> len(plot_ingredients(IngredientTable(rows=())).axes)
+    0
+    """
+    import matplotlib.pyplot as plt
+
+    n = len(table.rows)
+    if fig is None:
+        fig = plt.figure(figsize=(10, 0.6 + 1.9 * max(n, 1)))
+    else:
+        fig.clear()
+    first = None
+    for k, row in enumerate(table.rows):
+        ax = fig.add_subplot(n, 1, k + 1, sharex=first, sharey=first)
+        first = first or ax
+        recorded, fitted = row.fit.sweeps[0], row.fit.fitted[0]
+        t = np.asarray(recorded.t / ms)
+        ax.plot(t, np.asarray(recorded.v / mV), color="0.65", lw=0.6)
+        ax.plot(t, np.asarray(fitted / mV), color="C3", lw=1.0)
+        held = row.check.sweeps[0]
+        ax.set_title(f"step {row.step}, {row.model}: rms error "
+                     f"{float(held.rmse / mV):.1f} mV", fontsize=9, loc="left")
+        ax.set_ylabel("v (mV)")
+    if n:
+        fig.axes[-1].set_xlabel("t (ms)")
+    fig.tight_layout()
     return fig

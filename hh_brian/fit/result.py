@@ -8,12 +8,11 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 import numpy as np
-from brian2 import Quantity, mV, ms
+from brian2 import Quantity, ms
 
 from ..models import Model
 from ..simulation import SimulationResult, simulate
 from ..units import to_display
-from .data import Sweep
 from .parameters import FreeParameters
 
 __all__ = ["FitResult"]

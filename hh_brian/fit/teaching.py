@@ -18,15 +18,15 @@ from dataclasses import dataclass
 import numpy as np
 from brian2 import cm, mS, ms, mV, uA
 
-from ..models import get_model
-from ..simulation import simulate
 from .. import stimuli
+from ..models import get_model
 from .crossval import CrossValidation, cross_validate
-from .data import Sweep, sweep
+from .data import Sweep
+from .demo import noisy_sweep
 from .fitting import fit_trace
 from .result import FitResult
 
-__all__ = ["TEACHING_MODELS", "IngredientRow", "IngredientTable", "ingredient_table",
+__all__ = ["TEACHING_MODELS", "IngredientRow", "IngredientTable", "free_bounds", "ingredient_table",
            "teaching_recordings"]
 
 #: The chapter's steps 3–6, then full HH (step 7) as the yardstick.
@@ -59,17 +59,20 @@ def teaching_recordings(seed: int = 2, dt=0.01 * ms, target="cpp_standalone") ->
                                                                           180 * ms)
     held_out = stimuli.step(8 * density, 20 * ms, 180 * ms)
     rng = np.random.default_rng(seed)
-    out = []
-    for name, current in (("two steps", fitted), ("held-out step", held_out)):
-        v = simulate("hodgkin_huxley", 200 * ms, current, dt=dt, target=target,
-                     record=["v"]).v
-        noisy = v + rng.normal(0, float(NOISE / mV), v.shape) * mV
-        out.append(sweep(noisy, current, dt, name=name))
-    return out[0], out[1]
+    first, second = (noisy_sweep("hodgkin_huxley", 200 * ms, current, NOISE, rng,
+                                 target=target, dt=dt, name=name)
+                     for name, current in (("two steps", fitted), ("held-out step", held_out)))
+    return first, second
 
 
 def free_bounds(model) -> dict:
-    """Every conductance and reversal potential of ``model``, with its search bounds."""
+    """Every conductance and reversal potential of ``model``, with its search bounds.
+
+    Examples
+    --------
+    >>> sorted(free_bounds("gated_conductance"))
+    ['E_a', 'E_b', 'g_a', 'g_b']
+    """
     model = get_model(model)
     free = {}
     for name, value in model.params.items():
@@ -121,6 +124,12 @@ class IngredientTable:
     """
 
     rows: tuple
+
+    def plot(self, fig=None):
+        """Each step's best fit over the recording; returns the Figure."""
+        from .plot import plot_ingredients
+
+        return plot_ingredients(self, fig=fig)
 
     def __str__(self) -> str:
         lines = [f"{'step':>4}  {'model':38}{'rmse fit':>9}{'rmse held-out':>14}"
