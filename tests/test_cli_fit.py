@@ -90,6 +90,7 @@ def test_the_fit_prints_the_estimate_with_its_interval_and_writes_json(recording
     assert stored["target"] == "numpy" and stored["dt_ms"] == pytest.approx(0.1)
 
 
+@pytest.mark.slow
 def test_a_figure_is_written_and_each_generation_reported(recording, tmp_path, capsys):
     out = tmp_path / "figures" / "fit.png"
     out.parent.mkdir()

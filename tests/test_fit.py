@@ -1,9 +1,10 @@
 """Fitting: what fit_trace recovers, how sure it says it is, what it refuses, and
 cross-validation on protocols it was not fitted on.
 
-The quick tests fit the passive membrane and small HH problems on the numpy target (no
-compilation); the acceptance test (HH, σ = 2 mV, 300 ms, three conductances) and the
-intervals' coverage over many noise draws run with the slow tests.
+The quick tests fit the passive membrane on the numpy target (no compilation); several
+sweeps, free initial values, coarser recordings, the acceptance test (HH, σ = 2 mV, 300 ms,
+three conductances), the intervals' coverage over many noise draws and the teaching table
+run with the slow tests.
 """
 
 import json
@@ -38,7 +39,7 @@ def passive_recording(current=STEP, noise=0.5, seed=1, duration=20 * ms, params=
 @pytest.fixture(scope="module")
 def passive_fit():
     return fit.fit_trace("passive_membrane", passive_recording(), STEP, dt=PASSIVE_DT,
-                         free=PASSIVE_FREE, target="numpy")
+                         free=PASSIVE_FREE, target="numpy", **QUICK_SEARCH)
 
 
 # -- what a fit recovers ------------------------------------------------------------------------
@@ -70,6 +71,7 @@ def test_predict_runs_the_fitted_model_under_another_current(passive_fit):
     np.testing.assert_allclose(predicted.v / mV, direct.v / mV, rtol=0, atol=1e-12)
 
 
+@pytest.mark.slow
 def test_fit_of_several_sweeps_uses_all_of_them():
     hyper = stimuli.step(-5 * DENSITY, start=2 * ms)
     recordings = [passive_recording(STEP, seed=2), passive_recording(hyper, seed=3)]
@@ -82,6 +84,7 @@ def test_fit_of_several_sweeps_uses_all_of_them():
         assert low < truth < high, name
 
 
+@pytest.mark.slow
 def test_free_initial_value_is_fitted():
     recording = passive_recording(noise=0.2, seed=4)
     result = fit.fit_trace("passive_membrane", recording, STEP, dt=PASSIVE_DT,
@@ -94,6 +97,7 @@ def test_free_initial_value_is_fitted():
     assert result.initial["v"] == result.params["v"]
 
 
+@pytest.mark.slow
 def test_recording_sampled_every_few_steps_is_compared_at_its_samples():
     fine = passive_recording(noise=0.2, seed=5)
     coarse = fine[::2]
