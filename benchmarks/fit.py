@@ -5,8 +5,8 @@ from a 300-ms two-step recording with noise of σ = 2 mV, 30,000 samples. For ea
 in a fresh process with an empty build cache (``cold``: the generated code compiled for
 the first batch, once) and then again in the same process (``warm``: every batch reuses the
 compiled code), prints the wall time, the generations of the search, the model evaluations
-(one per candidate simulated), the Brian2 runs (one per batch), the time per run and the
-largest relative error of the three estimates.
+(one per candidate simulated), the Brian2 runs (one per batch), the time per run (inside
+the runs, builds included) and the largest relative error of the three estimates.
 
 Usage::
 
@@ -50,10 +50,10 @@ def main(argv=None):
                    "XDG_CACHE_HOME": cache}
             done = subprocess.run([sys.executable, "-c", CHILD, target], env=env,
                                   capture_output=True, text=True, check=True)
-        for run, seconds, generations, evaluations, runs, _, error in eval(
+        for run, seconds, generations, evaluations, runs, in_runs, error in eval(
                 done.stdout.strip().splitlines()[-1]):
             print(f"{target:16}{run:6}{seconds:10.1f}{generations:13d}{evaluations:13d}"
-                  f"{runs:7d}{1000 * seconds / runs:12.0f}{error:11.2e}")
+                  f"{runs:7d}{1000 * in_runs / runs:12.0f}{error:11.2e}")
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from .models import Model, get_model
 from .ranges import GATE_RANGE, physical_range
 from .targets import TARGETS, Recording, RunSpec, SpikeEvents, get_target
 from .traces import MAX_WIDTH_MS, MIN_HEIGHT_MV, spike_onsets
-from .units import check_dimension, show_value, to_display
+from .units import check_dimension, positive_time, show_value, to_display, whole_steps
 
 __all__ = ["ProgressBar", "RecordingTooLarge", "SimulationResult", "TARGETS", "estimate_memory",
            "simulate"]
@@ -373,13 +373,11 @@ def simulate(model, duration=None, current=None, *, dt=0.01 * ms, method="euler"
             raise TypeError(f"params: expected a mapping of parameter names to values, got "
                             f"{params!r}")
         model = model.with_params(**params)
-    dt = _positive_time(dt, "dt")
-    duration = _positive_time(model.duration if duration is None else duration, "duration")
-    n_steps = _whole_steps(duration, dt)
+    dt = positive_time(dt, "dt")
+    duration = positive_time(model.duration if duration is None else duration, "duration")
+    n_steps = whole_steps(duration, dt)
     runner = get_target(target)
-    if not isinstance(method, str) or method not in StateUpdateMethod.stateupdaters:
-        raise ValueError(f"method: unknown integration method {method!r}; valid methods: "
-                         f"{', '.join(sorted(StateUpdateMethod.stateupdaters))}")
+    _check_method(method)
     stimulus = _stimuli.as_stimulus(current, default=model.default_current)
     stimulus.check_steps(n_steps, dt)
     initial = _check_initial(model, initial)
@@ -389,8 +387,8 @@ def simulate(model, duration=None, current=None, *, dt=0.01 * ms, method="euler"
     record = _check_record(record, all_traces)
     n_total = n_neurons or 1
     record_indices = _check_record_neurons(record_neurons, n_total)
-    record_every = 1 if record_dt is None else _whole_steps(
-        _positive_time(record_dt, "record_dt"), dt, argument="record_dt")
+    record_every = 1 if record_dt is None else whole_steps(
+        positive_time(record_dt, "record_dt"), dt, argument="record_dt")
     spike_threshold = check_dimension(spike_threshold, mV, "spike_threshold")
     _check_memory(record, n_total if record_indices is None else len(record_indices),
                   -(-n_steps // record_every), n_steps, n_total, stimulus, memory_limit)
@@ -552,23 +550,11 @@ def _first_non_finite(value):
     return np.ravel(value)[int(np.argmax(~np.isfinite(flat)))] if np.ndim(value) else value
 
 
-def _positive_time(value, argument: str) -> Quantity:
-    value = check_dimension(value, ms, argument)
-    if np.ndim(value) != 0:
-        raise ValueError(f"{argument}: expected a single time, got shape {np.shape(value)}")
-    if not float(value / ms) > 0:
-        raise ValueError(f"{argument}: expected a positive time, got {show_value(value)}")
-    return value
-
-
-def _whole_steps(duration, dt, argument: str = "duration") -> int:
-    ratio = float(duration / dt)
-    n_steps = int(round(ratio))
-    if n_steps < 1 or abs(ratio - n_steps) > 1e-9 * max(1.0, ratio):
-        raise ValueError(f"{argument}: must be a whole number of steps of dt = "
-                         f"{show_value(dt)}; got {show_value(duration)}, which is {ratio:g} "
-                         f"steps")
-    return n_steps
+def _check_method(method) -> str:
+    if not isinstance(method, str) or method not in StateUpdateMethod.stateupdaters:
+        raise ValueError(f"method: unknown integration method {method!r}; valid methods: "
+                         f"{', '.join(sorted(StateUpdateMethod.stateupdaters))}")
+    return method
 
 
 def _check_initial(model: Model, initial) -> dict[str, Quantity]:

@@ -23,7 +23,8 @@ from brian2.units.fundamentalunits import (DIMENSIONLESS, Unit, get_dimensions,
                                            have_same_dimensions)
 
 __all__ = ["CURRENT_DENSITY", "DISPLAY_UNITS", "UnitTextError", "check_dimension",
-           "describe_dimension", "parse_quantity", "show_value", "to_display"]
+           "describe_dimension", "parse_quantity", "positive_time", "show_value", "to_display",
+           "whole_steps"]
 
 #: Current density, the unit of every membrane and injected current in the package.
 CURRENT_DENSITY = uA / cm**2
@@ -324,3 +325,56 @@ def _evaluate_unit(unit_text, text, argument, expected):
         raise fail()
 
     return walk(tree)
+
+
+def positive_time(value, argument: str) -> Quantity:
+    """Return ``value`` after checking it is one positive time.
+
+    Raises
+    ------
+    DimensionMismatchError
+        If it is not a time.
+    ValueError
+        If it is not a single positive value; the message names ``argument``.
+
+    Examples
+    --------
+    >>> from brian2 import ms
+    >>> positive_time(0.01*ms, "dt")
+    10. * usecond
+    >>> positive_time(-1*ms, "dt")
+    Traceback (most recent call last):
+    ...
+    ValueError: dt: expected a positive time, got -1 ms
+    """
+    value = check_dimension(value, ms, argument)
+    if np.ndim(value) != 0:
+        raise ValueError(f"{argument}: expected a single time, got shape {np.shape(value)}")
+    if not float(value / ms) > 0:
+        raise ValueError(f"{argument}: expected a positive time, got {show_value(value)}")
+    return value
+
+
+def whole_steps(duration, dt, argument: str = "duration") -> int:
+    """The number of steps of ``dt`` in ``duration``, which must be a whole number of them.
+
+    Two times closer than 1e-9 of a step count as equal, so that 0.3 ms is three steps of
+    0.1 ms despite floating point.
+
+    Examples
+    --------
+    >>> from brian2 import ms
+    >>> whole_steps(0.3*ms, 0.1*ms)
+    3
+    >>> whole_steps(0.25*ms, 0.1*ms, "record_dt")
+    Traceback (most recent call last):
+    ...
+    ValueError: record_dt: must be a whole number of steps of dt = 0.1 ms; got 0.25 ms, which is 2.5 steps
+    """
+    ratio = float(duration / dt)
+    n_steps = int(round(ratio))
+    if n_steps < 1 or abs(ratio - n_steps) > 1e-9 * max(1.0, ratio):
+        raise ValueError(f"{argument}: must be a whole number of steps of dt = "
+                         f"{show_value(dt)}; got {show_value(duration)}, which is {ratio:g} "
+                         f"steps")
+    return n_steps

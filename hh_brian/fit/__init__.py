@@ -2,7 +2,7 @@
 and whether it holds under protocols it was not fitted on.
 
 * :func:`fit_trace`: fit free parameters to one or several recorded sweeps (a global
-  search by differential evolution, each generation one batched Brian2 run, then a
+  search by differential evolution, each generation one batched Brian2 run per sweep, then a
   least-squares polish), with confidence intervals, the noise and the correlations.
 * :func:`cross_validate`: the fitted model's predictions against recordings made under
   other protocols: voltage error and spike-time agreement (the coincidence factor).

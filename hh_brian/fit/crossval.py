@@ -13,9 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 from brian2 import Quantity, mV, ms
 
-from ..simulation import _positive_time
 from ..traces import spike_onsets
-from ..units import check_dimension
+from ..units import check_dimension, positive_time
 from .agreement import SpikeAgreement, match_spikes, merge_split_spikes
 from .data import Sweep, as_sweeps
 from .result import FitResult
@@ -121,7 +120,8 @@ def cross_validate(result: FitResult, recordings, currents=None, *, recording_dt
     currents : Stimulus or Quantity, or a list of them
         The current of each recording (not with Sweeps).
     recording_dt : Quantity, optional
-        Sampling interval of the recordings (default: the fit's dt).
+        Sampling interval of plain traces (default: that of the fitted sweeps, when they
+        share one; otherwise it must be given).
     window : Quantity, default 2 ms
         The coincidence window Δ: a predicted spike within ±Δ of a recorded one matches it.
     threshold : Quantity, default 0 mV
@@ -155,11 +155,14 @@ def cross_validate(result: FitResult, recordings, currents=None, *, recording_dt
     if not isinstance(result, FitResult):
         raise TypeError(f"result: expected a FitResult from fit_trace, got "
                         f"{type(result).__name__}")
-    recording_dt = (result.dt if recording_dt is None
-                    else _positive_time(recording_dt, "recording_dt"))
-    window = _positive_time(window, "window")
+    if recording_dt is None:
+        intervals = {float(s.dt / ms) for s in result.sweeps}
+        recording_dt = result.sweeps[0].dt if len(intervals) == 1 else None
+    else:
+        recording_dt = positive_time(recording_dt, "recording_dt")
+    window = positive_time(window, "window")
     threshold = check_dimension(threshold, mV, "threshold")
-    min_interval = _positive_time(min_interval, "min_interval")
+    min_interval = positive_time(min_interval, "min_interval")
     sweeps = as_sweeps(recordings, currents, recording_dt)
     for recorded in sweeps:
         recorded.steps_per_sample(result.dt)

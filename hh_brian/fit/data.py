@@ -16,12 +16,9 @@ from brian2 import Quantity, mV, ms
 
 from .. import stimuli as _stimuli
 from ..stimuli import Stimulus
-from ..units import CURRENT_DENSITY, check_dimension, show_value
+from ..units import CURRENT_DENSITY, check_dimension, positive_time, show_value, whole_steps
 
 __all__ = ["Sweep", "as_sweeps", "resample", "sweep"]
-
-# Sampling grids closer than this fraction of a step are the same grid.
-_GRID_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -85,15 +82,15 @@ class Sweep:
         >>> sweep([-65, -64]*mV, 0*uA/cm**2, dt=0.1*ms).steps_per_sample(0.01*ms)
         10
         """
-        ratio = float(self.dt / dt)
-        steps = int(round(ratio))
-        if steps < 1 or abs(ratio - steps) > _GRID_TOLERANCE * max(1.0, ratio):
+        try:
+            return whole_steps(self.dt, dt, "recording")
+        except ValueError:
             label = f"sweep {self.name!r}" if self.name else "the recording"
             raise ValueError(
                 f"recording: {label} is sampled every {show_value(self.dt)}, not a whole "
                 f"number of simulation steps of dt = {show_value(dt)}; pick a dt that divides "
-                f"it, or resample the sweep explicitly with hh_brian.fit.resample(sweep, dt)")
-        return steps
+                f"it, or resample the sweep explicitly with hh_brian.fit.resample(sweep, dt)"
+            ) from None
 
 
 def sweep(v, current, dt, name: str = "") -> Sweep:
@@ -132,9 +129,7 @@ def sweep(v, current, dt, name: str = "") -> Sweep:
     if np.ndim(v) != 1 or np.shape(v)[0] < 2:
         raise ValueError(f"recording: expected a voltage trace of shape (n_samples,) with at "
                          f"least 2 samples, got shape {np.shape(v)}")
-    dt = check_dimension(dt, ms, "dt")
-    if not np.ndim(dt) == 0 or not float(dt / ms) > 0:
-        raise ValueError(f"dt: expected a positive sampling interval, got {dt}")
+    dt = positive_time(dt, "dt")
     plain = np.asarray(v / mV, dtype=float)
     bad = np.flatnonzero(~np.isfinite(plain))
     if bad.size:
@@ -204,9 +199,11 @@ def as_sweeps(recording, current, dt) -> tuple[Sweep, ...]:
 def resample(recorded: Sweep, dt) -> Sweep:
     """The sweep on another sampling grid, by linear interpolation of v (explicitly asked).
 
-    The new samples lie at k·dt for every k·dt within the recording; the current is
-    sampled (held) on the new grid. Interpolation smooths a spike's peak when the new grid
-    is coarser than the old one, and cannot restore what a coarse recording lacks.
+    The new samples lie at k·dt for every k·dt within the recording; the current is kept as
+    it was given (a sampled current holds each of its samples for its own interval on any
+    grid the simulation uses, so no part of it is lost). Interpolation smooths a spike's
+    peak when the new grid is coarser than the old one, and cannot restore what a coarse
+    recording lacks.
 
     Examples
     --------
@@ -217,15 +214,12 @@ def resample(recorded: Sweep, dt) -> Sweep:
     """
     if not isinstance(recorded, Sweep):
         raise TypeError(f"recorded: expected a Sweep, got {type(recorded).__name__}")
-    dt = check_dimension(dt, ms, "dt")
-    if not float(dt / ms) > 0:
-        raise ValueError(f"dt: expected a positive sampling interval, got {dt}")
+    dt = positive_time(dt, "dt")
+    # Every new sample time within the recording (a time within 1e-9 of a step of the last
+    # sample counts as on it).
     last = float((recorded.n_samples - 1) * recorded.dt / dt)
-    n_new = int(np.floor(last + _GRID_TOLERANCE)) + 1
+    n_new = int(np.floor(last + 1e-9)) + 1
     old_t = np.arange(recorded.n_samples) * float(recorded.dt / ms)
-    new_t = np.arange(n_new) * float(dt / ms)
+    new_t = np.minimum(np.arange(n_new) * float(dt / ms), old_t[-1])
     v = np.interp(new_t, old_t, np.asarray(recorded.v / mV)) * mV
-    current = recorded.current
-    if isinstance(current, _stimuli.Sampled) and current.dt is not None:
-        current = _stimuli.sampled(current.samples(n_new, dt), dt=dt)
-    return sweep(v, current, dt, name=recorded.name)
+    return sweep(v, recorded.current, dt, name=recorded.name)

@@ -5,7 +5,7 @@ multimodal: a candidate whose spikes fall a few milliseconds off is as far from 
 one that does not spike at all, and a local least-squares fit started at the model's
 defaults lands in a wrong minimum. So the fit first searches the whole box of bounds with
 scipy's differential evolution, each generation of candidates evaluated as one Brian2 run
-of a batch with one neuron per candidate (``vectorized=True``), and then polishes the best
+per sweep, of a batch with one neuron per candidate (``vectorized=True``), and then polishes the best
 candidate with a trust-region least-squares fit (scipy's ``least_squares``) whose Jacobian
 comes from one batched run of the 2p candidates of central differences. The uncertainty of
 the estimate is read off that Jacobian (:mod:`hh_brian.fit.uncertainty`).
@@ -21,15 +21,20 @@ from brian2 import mV, ms
 from scipy import optimize
 
 from ..models import Model, get_model
-from ..simulation import _check_initial, _positive_time
+from ..simulation import _check_initial, _check_method
+from ..units import positive_time
 from ..targets import get_target
-from .data import as_sweeps
+from .data import Sweep, as_sweeps
 from .objective import Objective
 from .parameters import free_parameters
 from .result import FitResult
 from .uncertainty import from_jacobian
 
 __all__ = ["fit_trace"]
+
+#: An estimate within this fraction of the search span of a bound is reported as on it
+#: (``FitResult.at_bounds``): the search alone (without the polish) stops about this close.
+AT_BOUND = 1e-3
 
 #: Central-difference step of the Jacobian, as a fraction of each parameter's search span.
 #: The model is integrated with a fixed step, so v is a smooth function of the parameters;
@@ -134,17 +139,22 @@ def fit_trace(model: Model | str, recording, current=None, *, free: Mapping,
         if model.batch_size is not None:
             raise ValueError("params: fixed parameters must be scalars, not one per neuron")
     free = free_parameters(model, free)
+    both = sorted(set(params or {}) & set(free.names))
+    if both:
+        raise ValueError(f"params: {', '.join(both)} is both fixed and free; drop it from "
+                         f"params or from free")
     fixed_initial = _check_initial(model, initial)
     both = sorted(set(fixed_initial) & set(free.names))
     if both:
         raise ValueError(f"initial: {', '.join(both)} is both fixed and free; drop it from "
                          f"initial or from free")
-    dt = _positive_time(dt, "dt")
-    recording_dt = dt if recording_dt is None else _positive_time(recording_dt, "recording_dt")
-    sweeps = as_sweeps(recording, current, recording_dt)
-    for recorded in sweeps:
-        recorded.steps_per_sample(dt)
-        recorded.current.check_steps(recorded.n_samples * recorded.steps_per_sample(dt), dt)
+    for name, value in fixed_initial.items():
+        if np.ndim(value):
+            raise ValueError(f"initial[{name!r}]: a fixed initial value is one value for every "
+                             f"candidate, got shape {np.shape(value)}")
+    dt = positive_time(dt, "dt")
+    _check_method(method)
+    sweeps = _sweeps(recording, current, recording_dt, dt)
     runner = get_target(target)
     for name, value, low in (("popsize", popsize, 2), ("maxiter", maxiter, 1)):
         if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
@@ -162,8 +172,15 @@ def fit_trace(model: Model | str, recording, current=None, *, free: Mapping,
                           target=runner, batch_size=batch, initial=fixed_initial)
     began = time.perf_counter()
 
+    failures = []
+
     def population_cost(cube):  # scipy passes (p, S)
-        return objective.cost(free.to_values(np.asarray(cube).T))
+        try:
+            return objective.cost(free.to_values(np.asarray(cube).T))
+        except Exception as error:
+            # scipy would replace it with an error about its map-like callable.
+            failures.append(error)
+            raise
 
     generations = [0]
 
@@ -172,10 +189,15 @@ def fit_trace(model: Model | str, recording, current=None, *, free: Mapping,
         if report is not None:
             report(generations[0], float(intermediate_result.fun))
 
-    search = optimize.differential_evolution(
-        population_cost, bounds=[(0.0, 1.0)] * p, popsize=popsize, maxiter=maxiter, tol=tol,
-        seed=seed, polish=False, init="latinhypercube", updating="deferred", vectorized=True,
-        callback=callback)
+    try:
+        search = optimize.differential_evolution(
+            population_cost, bounds=[(0.0, 1.0)] * p, popsize=popsize, maxiter=maxiter,
+            tol=tol, seed=seed, polish=False, init="latinhypercube", updating="deferred",
+            vectorized=True, callback=callback)
+    except Exception:
+        if failures:
+            raise failures[0] from None
+        raise
     best = np.clip(search.x, 0.0, 1.0)
     message = f"search: {search.message}"
 
@@ -190,11 +212,31 @@ def fit_trace(model: Model | str, recording, current=None, *, free: Mapping,
     jacobian_cube = jacobians.jacobian(best)
     # From the unit cube back to display units: column k scales by 1/span_k.
     uncertainty = from_jacobian(jacobian_cube / free.spans, residuals, level=level)
+    undetermined = [name for name, u in zip(free.names, uncertainty.standard_errors)
+                    if not np.isfinite(u)]
+    if undetermined:
+        message += (f"; the recording carries no information about {', '.join(undetermined)}"
+                    f" (the residuals do not change when it moves): its interval is infinite")
     values = free.to_values(best)
     return _result(model, free, values, uncertainty, objective, residuals, search, generations,
                    time.perf_counter() - began, dt, method, runner, fixed_initial, message,
                    at_bounds=tuple(n for n, u in zip(free.names, best)
-                                   if u <= 1e-6 or u >= 1 - 1e-6))
+                                   if u <= AT_BOUND or u >= 1 - AT_BOUND))
+
+
+def _sweeps(recording, current, recording_dt, dt):
+    """The checked sweeps of a fit, each a whole number of steps of ``dt`` per sample."""
+    if recording_dt is not None:
+        recording_dt = positive_time(recording_dt, "recording_dt")
+    given = recording if isinstance(recording, (list, tuple)) else [recording]
+    if recording_dt is not None and any(isinstance(r, Sweep) for r in given):
+        raise ValueError("recording_dt: a Sweep carries its own sampling interval; pass "
+                         "recording_dt only with plain traces")
+    sweeps = as_sweeps(recording, current, dt if recording_dt is None else recording_dt)
+    for recorded in sweeps:
+        steps = recorded.steps_per_sample(dt)
+        recorded.current.check_steps(recorded.n_samples * steps, dt)
+    return sweeps
 
 
 class _JacobianCache:

@@ -64,8 +64,10 @@ def plot_fit(result, fig=None):
     ax = fig.add_subplot(grid[-1])
     rows = result.table()
     for y, row in enumerate(rows):
-        low = 100 * (row["low"] / row["estimate"] - 1) if row["estimate"] else np.nan
-        high = 100 * (row["high"] / row["estimate"] - 1) if row["estimate"] else np.nan
+        # Relative to |estimate|, so that the bar keeps its orientation for a negative one.
+        size = abs(row["estimate"]) or np.nan
+        low = 100 * (row["low"] - row["estimate"]) / size
+        high = 100 * (row["high"] - row["estimate"]) / size
         ax.plot([low, high], [y, y], color="C0", lw=3, solid_capstyle="butt")
         ax.plot([0], [y], "o", color="C3", ms=5)
         ax.annotate(f"{row['estimate']:.5g} {row['unit']}", (high, y), xytext=(6, 0),
@@ -73,7 +75,7 @@ def plot_fit(result, fig=None):
     ax.set_yticks(range(len(rows)), [r["name"] for r in rows])
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.axvline(0, color="0.7", lw=0.8)
-    ax.set_xlabel(f"{result.level:.0%} confidence interval, % of the estimate")
+    ax.set_xlabel(f"{result.level:.0%} confidence interval about the estimate, % of |estimate|")
     ax.margins(x=0.35)
     return fig
 

@@ -30,7 +30,9 @@ class FitResult:
         The estimate of every free quantity (a free initial value under its state
         variable's name).
     intervals : dict of str to Quantity
-        The ``level`` confidence interval of each, a Quantity ``[low, high]``.
+        The ``level`` confidence interval of each, a Quantity ``[low, high]``: estimate ± the
+        t quantile × standard error, not clipped to the search bounds or the physical range
+        (an interval that crosses them says the data allow values beyond them).
     standard_errors : dict of str to Quantity
     noise : Quantity
         The estimated standard deviation of the recording's noise (mV): the residuals' root

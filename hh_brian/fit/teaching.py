@@ -5,7 +5,8 @@ conductance, a second one, inactivation, a delayed rectifier). Fitting each step
 parameters to a recording of full HH shows how close each step can get when its parameters
 are as good as they can be: what is left is what the step's *form* cannot do. Every model
 runs from v = −65 mV with its gates at their steady state, and its conductances and reversal
-potentials are free: conductances within [0, 250] mS/cm² (twice HH's largest), reversal
+potentials are free: conductances within [0, 250] mS/cm² (twice HH's largest, 120, and
+more), reversal
 potentials within their whole physical range, ±200 mV; the capacitance stays at 1 µF/cm²,
 a property of the membrane the steps share. Full HH itself, fitted the same way, shows what
 the noise alone leaves.

@@ -36,6 +36,7 @@ class Uncertainty:
     covariance : ndarray, shape (p, p)
         σ̂² (JᵀJ)⁻¹, in the parameters' units.
     standard_errors : ndarray, shape (p,)
+        Infinite for a parameter that does not move the residuals at all.
     half_widths : ndarray, shape (p,)
         Half-width of the ``level`` confidence interval: t quantile × standard error.
     correlations : ndarray, shape (p, p)
@@ -43,8 +44,9 @@ class Uncertainty:
     dof : int
         n − p.
     condition : float
-        Condition number of J: large values (> 1e8) say that some combination of parameters
-        is not determined by the recording.
+        Condition number of J with its columns scaled to unit length (so that it does not
+        depend on the units): large values (> 1e8) say that some combination of parameters
+        is not determined by the recording; infinite when a parameter has no effect at all.
 
     Examples
     --------
@@ -97,18 +99,30 @@ def from_jacobian(jacobian, residuals, level: float = 0.95) -> Uncertainty:
         raise ValueError(f"residuals: {n} samples cannot determine {p} parameters")
     rss = float(residuals @ residuals)
     noise = np.sqrt(rss / dof)
-    # Through the SVD, which also gives the condition number: a combination of parameters
-    # the data do not determine shows as a huge variance rather than a failed inversion.
-    _, singular, vt = np.linalg.svd(jacobian, full_matrices=False)
-    if singular[-1] <= 0:
-        raise ValueError("jacobian: a free parameter has no effect on the residuals at the "
-                         "estimate (a column of zeros); it cannot be estimated")
-    covariance = noise**2 * (vt.T / singular**2) @ vt
+    # A parameter that does not move the residuals (a column of zeros) is not determined at
+    # all: its variance is infinite and its correlations undefined. The others' covariance
+    # comes through the SVD of their columns.
+    scales = np.linalg.norm(jacobian, axis=0)
+    determined = scales > 0
+    covariance = np.full((p, p), np.nan)
+    np.fill_diagonal(covariance, np.inf)
+    condition = np.inf
+    if determined.any():
+        _, singular, vt = np.linalg.svd(jacobian[:, determined], full_matrices=False)
+        inner = noise**2 * (vt.T / singular**2) @ vt if singular[-1] > 0 else np.full(
+            (determined.sum(),) * 2, np.inf)
+        covariance[np.ix_(determined, determined)] = inner
+        # On columns of unit length, so that it does not depend on the units chosen.
+        normalised = np.linalg.svd(jacobian[:, determined] / scales[determined],
+                                   compute_uv=False)
+        if determined.all() and normalised[-1] > 0:
+            condition = float(normalised[0] / normalised[-1])
     standard_errors = np.sqrt(np.diag(covariance))
     with np.errstate(invalid="ignore", divide="ignore"):
         correlations = covariance / np.outer(standard_errors, standard_errors)
+    correlations[~np.isfinite(correlations)] = np.nan
+    np.fill_diagonal(correlations, np.where(determined, 1.0, np.nan))
     quantile = stats.t.ppf(0.5 + level / 2, dof)
-    condition = float(singular[0] / singular[-1])
     return Uncertainty(noise=noise, covariance=covariance, standard_errors=standard_errors,
                        half_widths=quantile * standard_errors, correlations=correlations,
                        level=level, dof=dof, condition=condition)
