@@ -59,7 +59,7 @@ class SpikeAgreement:
 
     @property
     def max_shift(self) -> float:
-        """The largest |shift| of a matched pair (ms); NaN without pairs."""
+        """The largest absolute shift of a matched pair (ms); NaN without pairs."""
         return float(np.abs(self.shifts).max()) if len(self.pairs) else float("nan")
 
     @property
