@@ -143,20 +143,20 @@ class IngredientTable:
         return "\n".join(lines)
 
     def to_rst(self) -> str:
-        """The table as a reStructuredText list-table."""
-        out = [".. list-table::", "   :header-rows: 1", "",
-               "   * - step", "     - model", "     - adds",
-               "     - rms error, fitted sweep (mV)", "     - rms error, held-out step (mV)",
-               "     - spikes (recorded / model), fitted", "     - Γ, fitted",
-               "     - spikes (recorded / model), held out", "     - Γ, held out"]
+        """The table as a reStructuredText list-table (what each step adds is in its model's
+        page; here, what it achieves)."""
+        out = [".. list-table::", "   :header-rows: 1", "   :widths: 6 40 18 14 14 12", "",
+               "   * - step", "     - model",
+               "     - rms error (mV), fitted / held out",
+               "     - spikes fitted (HH / model)", "     - spikes held out (HH / model)",
+               "     - Γ, fitted / held out"]
         for row in self.rows:
             fitted, held = row.check.sweeps
-            out += [f"   * - {row.step}", f"     - ``{row.model}``", f"     - {row.adds}",
-                    f"     - {float(fitted.rmse / mV):.2f}", f"     - {float(held.rmse / mV):.2f}",
+            out += [f"   * - {row.step}", f"     - ``{row.model}``",
+                    f"     - {float(fitted.rmse / mV):.2f} / {float(held.rmse / mV):.2f}",
                     f"     - {len(fitted.spikes.data)} / {len(fitted.spikes.model)}",
-                    f"     - {_gamma(fitted.gamma)}",
                     f"     - {len(held.spikes.data)} / {len(held.spikes.model)}",
-                    f"     - {_gamma(held.gamma)}"]
+                    f"     - {_gamma(fitted.gamma)} / {_gamma(held.gamma)}"]
         return "\n".join(out) + "\n"
 
 
