@@ -367,12 +367,7 @@ def simulate(model, duration=None, current=None, *, dt=0.01 * ms, method="euler"
     >>> len(result.spike_times())
     4
     """
-    model = get_model(model)
-    if params is not None:
-        if not isinstance(params, Mapping):
-            raise TypeError(f"params: expected a mapping of parameter names to values, got "
-                            f"{params!r}")
-        model = model.with_params(**params)
+    model = _with_params(get_model(model), params)
     dt = positive_time(dt, "dt")
     duration = positive_time(model.duration if duration is None else duration, "duration")
     n_steps = whole_steps(duration, dt)
@@ -548,6 +543,16 @@ def _check_record_neurons(record_neurons, n_neurons):
 def _first_non_finite(value):
     flat = np.ravel(np.asarray(value))
     return np.ravel(value)[int(np.argmax(~np.isfinite(flat)))] if np.ndim(value) else value
+
+
+def _with_params(model: Model, params) -> Model:
+    """``model`` with the overrides ``params`` (None: none), checked by ``with_params``."""
+    if params is None:
+        return model
+    if not isinstance(params, Mapping):
+        raise TypeError(f"params: expected a mapping of parameter names to values, got "
+                        f"{params!r}")
+    return model.with_params(**params)
 
 
 def _check_method(method) -> str:

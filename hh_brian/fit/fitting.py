@@ -21,7 +21,7 @@ from brian2 import mV, ms
 from scipy import optimize
 
 from ..models import Model, get_model
-from ..simulation import _check_initial, _check_method
+from ..simulation import _check_initial, _check_method, _with_params
 from ..units import positive_time
 from ..targets import get_target
 from .data import Sweep, as_sweeps
@@ -130,14 +130,9 @@ def fit_trace(model: Model | str, recording, current=None, *, free: Mapping,
     >>> bool(low < 0.5 < high), round(float(result.noise / mV), 1)
     (True, 0.5)
     """
-    model = get_model(model)
-    if params is not None:
-        if not isinstance(params, Mapping):
-            raise TypeError(f"params: expected a mapping of parameter names to values, got "
-                            f"{params!r}")
-        model = model.with_params(**params)
-        if model.batch_size is not None:
-            raise ValueError("params: fixed parameters must be scalars, not one per neuron")
+    model = _with_params(get_model(model), params)
+    if model.batch_size is not None:
+        raise ValueError("params: fixed parameters must be scalars, not one per neuron")
     free = free_parameters(model, free)
     both = sorted(set(params or {}) & set(free.names))
     if both:
@@ -218,7 +213,7 @@ def fit_trace(model: Model | str, recording, current=None, *, free: Mapping,
         message += (f"; the recording carries no information about {', '.join(undetermined)}"
                     f" (the residuals do not change when it moves): its interval is infinite")
     values = free.to_values(best)
-    return _result(model, free, values, uncertainty, objective, residuals, search, generations,
+    return _result(model, free, values, uncertainty, objective, residuals, generations,
                    time.perf_counter() - began, dt, method, runner, fixed_initial, message,
                    at_bounds=tuple(n for n, u in zip(free.names, best)
                                    if u <= AT_BOUND or u >= 1 - AT_BOUND))
@@ -297,7 +292,7 @@ def _reporter(progress):
     return progress
 
 
-def _result(model, free, values, uncertainty, objective, residuals, search, generations,
+def _result(model, free, values, uncertainty, objective, residuals, generations,
             seconds, dt, method, runner, fixed_initial, message, at_bounds) -> FitResult:
     params, fitted_initial = free.split(values)
     quantities = free.quantities(values)

@@ -8,6 +8,16 @@ from brian2 import mV, ms
 __all__ = ["plot_cross_validation", "plot_fit", "plot_ingredients"]
 
 
+def _figure(fig, size):
+    """A new figure of ``size`` (inches), or ``fig`` cleared to be drawn into."""
+    import matplotlib.pyplot as plt
+
+    if fig is None:
+        return plt.figure(figsize=size)
+    fig.clear()
+    return fig
+
+
 def plot_fit(result, fig=None):
     """Each sweep's recording with the fitted model's v and the residuals beneath, and a
     panel of every estimate with its confidence interval, relative to the estimate.
@@ -34,13 +44,8 @@ def plot_fit(result, fig=None):
     >>> len(plot_fit(result).axes)  # data and fit, residuals, intervals
     3
     """
-    import matplotlib.pyplot as plt
-
     n = len(result.sweeps)
-    if fig is None:
-        fig = plt.figure(figsize=(10, 2.6 + 2.4 * n))
-    else:
-        fig.clear()
+    fig = _figure(fig, (10, 2.6 + 2.4 * n))
     grid = fig.add_gridspec(2 * n + 1, 1, height_ratios=[3, 1.2] * n + [2.2], hspace=0.6)
     noise = float(result.noise / mV)
     for k, (recorded, fitted) in enumerate(zip(result.sweeps, result.fitted)):
@@ -102,13 +107,8 @@ def plot_cross_validation(check, fig=None):
     >>> len(fig.axes)
     0
     """
-    import matplotlib.pyplot as plt
-
     n = len(check.sweeps)
-    if fig is None:
-        fig = plt.figure(figsize=(10, 0.5 + 2.8 * max(n, 1)))
-    else:
-        fig.clear()
+    fig = _figure(fig, (10, 0.5 + 2.8 * max(n, 1)))
     for k, row in enumerate(check.sweeps):
         ax = fig.add_subplot(n, 1, k + 1)
         t = np.asarray(row.sweep.t / ms)
@@ -154,13 +154,8 @@ def plot_ingredients(table, fig=None):
     >>> len(plot_ingredients(IngredientTable(rows=())).axes)
     0
     """
-    import matplotlib.pyplot as plt
-
     n = len(table.rows)
-    if fig is None:
-        fig = plt.figure(figsize=(10, 0.6 + 1.9 * max(n, 1)))
-    else:
-        fig.clear()
+    fig = _figure(fig, (10, 0.6 + 1.9 * max(n, 1)))
     first = None
     for k, row in enumerate(table.rows):
         ax = fig.add_subplot(n, 1, k + 1, sharex=first, sharey=first)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import pathlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Mapping
 
 import numpy as np
@@ -115,7 +115,6 @@ class FitResult:
     method: str
     target: object
     message: str = ""
-    extra: Mapping = field(default_factory=dict)
 
     def predict(self, current=None, duration=None, **options) -> SimulationResult:
         """Simulate the fitted model under another protocol.
