@@ -166,7 +166,7 @@ class StandaloneTarget(Target):
         threads = (os.cpu_count() or 1) if spec.n_neurons >= _THREADS_FROM_NEURONS else 0
         project = self._project(_build_description(plan, threads))
         manifest = json.loads((project / "manifest.json").read_text())
-        run_dir = pathlib.Path(tempfile.mkdtemp(prefix="run-", dir=project))
+        run_dir = pathlib.Path(tempfile.mkdtemp(prefix="hh_brian-run-", dir=_scratch(plan, project)))
         try:
             args = ["--results_dir", str(run_dir) + os.sep]
             for name, value in run_values(spec, inputs).items():
@@ -223,6 +223,28 @@ class StandaloneTarget(Target):
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
         return project
+
+
+#: Runs whose files take less than this are written to memory (/dev/shm) rather than disk.
+_IN_MEMORY_BYTES = 256 << 20
+_SHARED_MEMORY = pathlib.Path("/dev/shm")
+
+
+def _scratch(plan: NetworkPlan, project: pathlib.Path) -> pathlib.Path:
+    """Where a run's input and result files go: memory for small runs, else the project.
+
+    The program writes every result to a file that Python then reads; on a disk-backed
+    folder the file system's bookkeeping costs milliseconds per run, which a repeated small
+    run (a slider moved in the explorer) notices. Large runs stay on disk, so that their
+    results do not sit in memory twice.
+    """
+    samples = -(-plan.n_steps // plan.record_every) + 1
+    recorded = len(plan.record_indices) if plan.record_indices is not None else plan.n_neurons
+    size = 8 * (samples * recorded * len(plan.record) + int(np.prod(plan.input_shape))
+                + 16 * plan.n_neurons)
+    if size < _IN_MEMORY_BYTES and os.access(_SHARED_MEMORY, os.W_OK | os.X_OK):
+        return _SHARED_MEMORY
+    return project
 
 
 def _read_results(manifest: dict, run_dir: pathlib.Path, plan: NetworkPlan) -> Recording:
