@@ -608,6 +608,30 @@ def _write_fit(result, path: pathlib.Path) -> pathlib.Path:
 # Parser
 
 
+_EXPLORE_TARGET = "cpp_standalone"
+
+
+def _cmd_explore(args) -> int:
+    from .models import get_model
+
+    model = get_model(args.model)
+    target = _target(args.target)
+    port = _whole_number(args.port, "--port", 0)
+    if port > 65535:
+        raise UsageError(f"--port: expected a port number up to 65535, got {port}")
+    from .explorer import serve  # MissingExtra (exit 1) when Panel is not installed
+
+    server = serve(model, port=port, show=not args.no_browser, threaded=True, target=target)
+    print(f"hh_brian explorer at {server.url} (Ctrl-C to stop)", flush=True)
+    try:
+        server.join()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose mistakes are one line, like the commands' own."""
 
@@ -692,7 +716,7 @@ def _parser() -> argparse.ArgumentParser:
                "--duration 100ms --out hh.png\n  hh-brian figures figures/\n"
                "  hh-brian analyse hh_2d_reduction --n 0\n"
                "  hh-brian bifurcation hodgkin_huxley --range 0uA/cm2 200uA/cm2\n"
-               f"  {_FIT_EXAMPLE}\n\n"
+               f"  {_FIT_EXAMPLE}\n  hh-brian explore hodgkin_huxley\n\n"
                "exit status: 0 on success, 1 when an optional extra is missing, 2 for a "
                "mistake in the command line, 3 when a run diverged",
         formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -805,6 +829,18 @@ def _parser() -> argparse.ArgumentParser:
                      "residuals and intervals (.png, .pdf, .svg)")
     fit.add_argument("--quiet", action="store_true", help="no line per generation")
     fit.set_defaults(func=_cmd_fit)
+
+    explore = command("explore", "serve the interactive explorer on 127.0.0.1 (a slider per "
+                      "parameter, the traces redrawn as they move) and open it in the browser; "
+                      "needs the explore extra", "hh-brian explore hh_2d_reduction --port 5006")
+    explore.add_argument("model", nargs="?", default="hodgkin_huxley",
+                         help="the model shown first (default hodgkin_huxley); a selector on "
+                              "the page offers every model")
+    explore.add_argument("--port", default="0", help="port on 127.0.0.1 (default: a free one)")
+    explore.add_argument("--no-browser", action="store_true",
+                         help="do not open a browser; print the address")
+    explore.add_argument("--target", default=_EXPLORE_TARGET, help=_target_help(_EXPLORE_TARGET))
+    explore.set_defaults(func=_cmd_explore)
     parser.command_parsers = commands.choices
     return parser
 

@@ -1,0 +1,258 @@
+"""What the explorer lets a reader move: one slider per parameter, the stimulus, the duration.
+
+Nothing here needs Panel: each control is a plain description (:class:`Slider`) that the app
+turns into a widget, and :func:`make_stimulus` turns the stimulus controls' values into a
+:mod:`hh_brian.stimuli` object. Values are plain floats in the unit the slider shows.
+
+A slider's range is the parameter's declared physical range
+(:attr:`hh_brian.Model.param_ranges`). An end at infinity (a conductance or a capacitance
+has no upper limit) is replaced by four times the source's value, and an open end at 0 (a
+capacitance must be positive) by one step above it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from brian2 import Hz, Quantity, ms
+
+from .. import stimuli
+from ..models import Model, get_model
+from ..units import CURRENT_DENSITY, to_display
+
+__all__ = ["DURATIONS", "STIMULUS_KINDS", "Slider", "default_stimulus", "duration_choices",
+           "make_stimulus", "parameter_sliders", "stimulus_sliders"]
+
+#: How many times the source's value an unbounded slider reaches.
+UNBOUNDED_FACTOR = 4.0
+#: About how many steps a slider has from end to end.
+STEPS_PER_SLIDER = 1000
+
+#: The stimuli the explorer offers, by the name it shows.
+STIMULUS_KINDS = ("source protocol", "step", "ramp", "sine", "noise")
+
+_UNIT_TEXT = {"uA/cm^2": "µA/cm²", "mS/cm^2": "mS/cm²", "uF/cm^2": "µF/cm²", "1": ""}
+
+
+@dataclass(frozen=True)
+class Slider:
+    """One control: a name, its unit, its range and step, and the source's value.
+
+    Attributes
+    ----------
+    name : str
+        The parameter (or stimulus setting) it sets, e.g. ``"g_Na"``.
+    unit : str
+        The unit of the values as shown, e.g. ``"mS/cm²"`` (empty when dimensionless).
+    scale : Quantity or float
+        One shown unit as a quantity: ``value * scale`` is the quantity.
+    start, end, step : float
+    default : float
+        The source's value (what a reset returns to).
+
+    Examples
+    --------
+    >>> from hh_brian.explorer.controls import parameter_sliders
+    >>> g_Na = {s.name: s for s in parameter_sliders("hodgkin_huxley")}["g_Na"]
+    >>> g_Na.label, g_Na.start, g_Na.end, g_Na.step, g_Na.default
+    ('g_Na (mS/cm²)', 0.0, 480.0, 0.5, 120.0)
+    >>> print(g_Na.quantity(60))
+    60. mS/(cm^2)
+    """
+
+    name: str
+    unit: str
+    scale: object
+    start: float
+    end: float
+    step: float
+    default: float
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.unit})" if self.unit else self.name
+
+    def quantity(self, value) -> Quantity:
+        """The slider's value as a quantity."""
+        return float(value) * self.scale
+
+    def check(self, value) -> float:
+        """``value`` as a float within the slider's range, or a ValueError naming it."""
+        number = float(value)
+        if not self.start <= number <= self.end:
+            raise ValueError(f"{self.name}: expected a value in [{self.start:g}, {self.end:g}] "
+                             f"{self.unit}, got {number:g}".rstrip())
+        return number
+
+
+def _nice_step(span: float) -> float:
+    """A step of 1, 2 or 5 times a power of ten, near span / STEPS_PER_SLIDER."""
+    raw = span / STEPS_PER_SLIDER
+    power = 10.0 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 5, 10):
+        if factor * power >= raw:
+            return float(factor * power)
+    return float(10 * power)  # pragma: no cover - the loop always returns
+
+
+def _slider(name: str, default: Quantity, low: Quantity, high: Quantity,
+            low_open: bool) -> Slider:
+    number, unit_name = to_display(default)
+    default_value = float(f"{float(number):.12g}")  # 54.99999999999999 mV is 55 mV
+    low_value, high_value = float(to_display(low)[0]), float(to_display(high)[0])
+    if math.isinf(high_value):
+        high_value = max(low_value, 0.0) + UNBOUNDED_FACTOR * abs(default_value or 1.0)
+    step = _nice_step(high_value - low_value)
+    if low_open:
+        low_value += step
+    one = Quantity(1.0, dim=default.dim)
+    scale = one / float(to_display(one)[0]) if unit_name != "1" else 1.0
+    return Slider(name=name, unit=_UNIT_TEXT.get(unit_name, unit_name), scale=scale,
+                  start=low_value, end=high_value, step=step, default=default_value)
+
+
+def parameter_sliders(model) -> list[Slider]:
+    """A slider per parameter of ``model``, in the model's order.
+
+    Examples
+    --------
+    >>> for slider in parameter_sliders("passive_membrane"):
+    ...     print(slider.label, slider.start, slider.end, slider.default)
+    C_m (µF/cm²) 0.005 4.0 1.0
+    g_L (mS/cm²) 0.0 4.0 1.0
+    E_L (mV) -200.0 200.0 -65.0
+    """
+    model = get_model(model)
+    sliders = []
+    for name, value in model.params.items():
+        interval = model.param_ranges[name]
+        sliders.append(_slider(name, value, interval.low, interval.high,
+                               low_open=not interval.low_closed))
+    return sliders
+
+
+def _amplitude_of(model: Model) -> float:
+    current = model.default_current
+    amplitude = getattr(current, "amplitude", 10 * CURRENT_DENSITY)
+    return float(np.max(np.abs(np.asarray(amplitude / CURRENT_DENSITY))))
+
+
+def default_stimulus(model) -> str:
+    """The stimulus kind of the model's source run: ``"noise"`` or ``"source protocol"``.
+
+    Examples
+    --------
+    >>> default_stimulus("hodgkin_huxley"), default_stimulus("hh_2d_reduction")
+    ('source protocol', 'noise')
+    """
+    model = get_model(model)
+    return "noise" if isinstance(model.default_current, stimuli.SmoothedNoise) else \
+        "source protocol"
+
+
+def _current_slider(name: str, default: float, reach: float) -> Slider:
+    reach = max(reach, 1.0)
+    span = 2 * reach
+    return Slider(name=name, unit="µA/cm²", scale=CURRENT_DENSITY, start=-reach, end=reach,
+                  step=_nice_step(span), default=default)
+
+
+def _time_slider(name: str, default: float, duration_ms: float) -> Slider:
+    return Slider(name=name, unit="ms", scale=ms, start=0.0, end=duration_ms,
+                  step=_nice_step(duration_ms), default=default)
+
+
+def stimulus_sliders(model, duration=None) -> dict[str, list[Slider]]:
+    """The controls of each stimulus kind, with the model's source values as defaults.
+
+    Currents reach four times the source amplitude either way; times span the duration.
+
+    Examples
+    --------
+    >>> controls = stimulus_sliders("hodgkin_huxley")
+    >>> [s.name for s in controls["step"]]
+    ['amplitude', 'start', 'stop']
+    >>> controls["source protocol"][0].default  # the source's 5 µA/cm²
+    5.0
+    """
+    model = get_model(model)
+    duration_ms = float((model.duration if duration is None else duration) / ms)
+    amplitude = _amplitude_of(model)
+    reach = UNBOUNDED_FACTOR * amplitude
+    current = model.default_current
+    sigma = float(current.sigma / ms) if isinstance(current, stimuli.SmoothedNoise) else 6.0
+    seed = float(current.seed) if isinstance(current, stimuli.SmoothedNoise) else 1.0
+    return {
+        "source protocol": [_current_slider("amplitude", amplitude, reach)],
+        "step": [_current_slider("amplitude", amplitude, reach),
+                 _time_slider("start", duration_ms / 5, duration_ms),
+                 _time_slider("stop", 4 * duration_ms / 5, duration_ms)],
+        "ramp": [_current_slider("from", 0.0, reach),
+                 _current_slider("to", 2 * amplitude, reach),
+                 _time_slider("start", duration_ms / 5, duration_ms),
+                 _time_slider("stop", 4 * duration_ms / 5, duration_ms)],
+        "sine": [_current_slider("amplitude", amplitude, reach),
+                 Slider("frequency", "Hz", Hz, 1.0, 200.0, 0.5, 10.0),
+                 _current_slider("offset", 0.0, reach)],
+        "noise": [_current_slider("amplitude", amplitude, reach),
+                  Slider("sigma", "ms", ms, 0.5, 50.0, 0.5, sigma),
+                  Slider("seed", "", 1.0, 0.0, 100.0, 1.0, seed)],
+    }
+
+
+#: Durations the explorer offers (ms), besides the model's own. A compiled program is built
+#: for each duration once (a few seconds), then reused: a free duration would compile on
+#: nearly every move.
+DURATIONS = (50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0, 5000.0)
+
+
+def duration_choices(model) -> list[float]:
+    """The durations offered for ``model`` (ms): :data:`DURATIONS` and the source's own.
+
+    Examples
+    --------
+    >>> duration_choices("passive_membrane")
+    [50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0, 5000.0]
+    """
+    source = float(get_model(model).duration / ms)
+    return sorted(set(DURATIONS) | {source})
+
+
+def make_stimulus(kind: str, values: dict, duration) -> stimuli.Stimulus:
+    """The stimulus of ``kind`` with the controls' ``values`` (plain floats, shown units).
+
+    Parameters
+    ----------
+    kind : str
+        One of :data:`STIMULUS_KINDS`.
+    values : mapping of str to float
+        The values of that kind's controls (:func:`stimulus_sliders`), by name.
+    duration : Quantity (time)
+        The run's duration (a step's or ramp's times are clipped to it).
+
+    Examples
+    --------
+    >>> from brian2 import ms
+    >>> make_stimulus("step", {"amplitude": 10, "start": 20, "stop": 150}, 200*ms)
+    Step(amplitude=10. * uamp / (cmetre ** 2), start=20. * msecond, stop=150. * msecond)
+    """
+    if kind not in STIMULUS_KINDS:
+        raise ValueError(f"kind: expected one of {', '.join(STIMULUS_KINDS)}; got {kind!r}")
+    current = CURRENT_DENSITY
+    if kind == "source protocol":
+        return stimuli.protocol(values["amplitude"] * current)
+    if kind == "step":
+        start, stop = sorted((values["start"], values["stop"]))
+        return stimuli.step(values["amplitude"] * current, start * ms, stop * ms)
+    if kind == "ramp":
+        start, stop = sorted((values["start"], values["stop"]))
+        stop = max(stop, start + float(duration / ms) / STEPS_PER_SLIDER)
+        return stimuli.ramp(values["from"] * current, values["to"] * current, start * ms,
+                            stop * ms)
+    if kind == "sine":
+        return stimuli.sine(values["amplitude"] * current, values["frequency"] * Hz,
+                            offset=values["offset"] * current)
+    return stimuli.smoothed_noise(values["amplitude"] * current, sigma=values["sigma"] * ms,
+                                  seed=int(round(values["seed"])))
