@@ -55,6 +55,11 @@ SLOW_DOCTESTS = {
     "hh_brian.targets.standalone.BuildError",
     "hh_brian.targets.standalone.build_count",
     "hh_brian.targets.standalone.StandaloneTarget",
+    "hh_brian.explorer.launch.explore",
+    "hh_brian.explorer.launch.serve",
+    "hh_brian.explorer.app.Explorer",
+    "hh_brian.explorer.app.RunningServer",
+    "hh_brian.explorer.app.serve",
 }
 
 
@@ -67,6 +72,12 @@ ENGINE_DOCTESTS = {
     "hh_brian.gallery.write_all_figures",
     "hh_brian.gallery.write_bifurcation_figures",
 }
+
+
+# The explorer's app and figures need the explore extra (Panel, with Bokeh): without it their
+# modules cannot be imported, so their docstring examples are not collected.
+collect_ignore = ([] if __import__("importlib.util").util.find_spec("panel") else
+                  ["hh_brian/explorer/app.py", "hh_brian/explorer/figures.py"])
 
 
 def _engine_missing() -> bool:

@@ -38,8 +38,10 @@ import tempfile
 import threading
 import urllib.parse
 
-#: Pages that must exist and pass; every other top-level page found is checked too.
-REQUIRED_PAGES = ("index.html", "tutorial.html", "reduction.html", "validation.html")
+#: Pages that must exist and pass; every other top-level page found, and every notebook
+#: page, is checked too.
+REQUIRED_PAGES = ("index.html", "tutorial.html", "reduction.html", "validation.html",
+                  "notebooks/tutorial.html", "notebooks/reduction_2d.html")
 #: Top-level pages left out by default: the search page's results are built by script
 #: from the query string, so without a query it shows nothing worth checking.
 SKIPPED_PAGES = ("search.html",)
@@ -323,10 +325,11 @@ def check_page(driver, url, name, shot_path):
 
 
 def _pages(folder, chosen):
-    """Pages to check: those asked for, or every top-level page."""
+    """Pages to check: those asked for, or every top-level page and every notebook page."""
     if chosen:
         return chosen
     found = {path.name for path in folder.glob("*.html")} - set(SKIPPED_PAGES)
+    found |= {f"notebooks/{path.name}" for path in folder.glob("notebooks/*.html")}
     return sorted(found | set(REQUIRED_PAGES))
 
 

@@ -31,8 +31,19 @@ extensions = [
     "sphinx-mathjax-offline",
     "sphinx.ext.viewcode",
     "numpydoc",
+    # The notebooks in notebooks/ are run at every build, so their outputs are always
+    # those of the current code; a cell that raises fails the build.
+    "myst_nb",
 ]
-exclude_patterns = ["_build", "_generated/**/*.rst"]
+exclude_patterns = ["_build", "_generated/**/*.rst", "notebooks/.ipynb_checkpoints",
+                    "**/.ipynb_checkpoints"]
+nb_execution_mode = "force"
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
+nb_execution_timeout = 600  # seconds per cell, room for compiling a model on a slow machine
+nb_merge_streams = True
+# $...$ and $$...$$ in the notebooks' text cells.
+myst_enable_extensions = ["dollarmath"]
 html_theme = "alabaster"
 html_static_path = ["_static"]
 # Code and tables need more room than alabaster's 940-px page and 800-px text column: the

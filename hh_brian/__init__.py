@@ -10,6 +10,8 @@ The main entry points:
 * :mod:`hh_brian.analysis`: dV/dt, fixed points, folds, phase planes.
 * :mod:`hh_brian.bifurcation`: where a model starts and stops firing as a parameter moves.
 * :mod:`hh_brian.fit`: conductances from a noisy recording, how sure, and outside the protocol.
+* :func:`explore`: a slider per parameter and the traces redrawn as they move, in a notebook
+  or (``hh-brian explore``) in the browser (:mod:`hh_brian.explorer`, the ``explore`` extra).
 * :mod:`hh_brian.reference`: an independent plain-numpy forward-Euler integrator.
 
 Every public module is an attribute of the package (``hh_brian.analysis``,
@@ -30,6 +32,7 @@ __all__ = [
     "Model",
     "SimulationResult",
     "TARGETS",
+    "explore",
     "get_model",
     "list_models",
     "simulate",
@@ -39,19 +42,23 @@ __all__ = [
 __version__ = "0.1.0"
 
 #: Public modules, imported when first used as ``hh_brian.<name>``.
-_MODULES = ("analysis", "bifurcation", "cli", "errors", "expressions", "fit", "gallery",
+_MODULES = ("analysis", "bifurcation", "cli", "errors", "explorer", "expressions", "fit", "gallery",
             "modeldiff", "models", "plotting", "ranges", "reference", "simulation", "standalone", "stimuli", "sweeps",
             "targets", "traces", "units", "validation")
 
 
 def __getattr__(name):
+    if name == "explore":
+        from .explorer import explore
+
+        return explore
     if name in _MODULES:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'hh_brian' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_MODULES))
+    return sorted(set(globals()) | set(_MODULES) | {"explore"})
 
 
 install_excepthook()

@@ -16,7 +16,9 @@ MODULES = ["models", "simulation", "stimuli", "analysis", "plotting", "gallery",
            "bifurcation.results", "bifurcation.diagrams", "bifurcation.bistability",
            "bifurcation.plot", "bifurcation.kinds", "fit", "fit.data", "fit.parameters",
            "fit.objective", "fit.uncertainty", "fit.result", "fit.fitting", "fit.agreement",
-           "fit.crossval", "fit.plot", "fit.recordings", "fit.teaching"]
+           "fit.crossval", "fit.plot", "fit.recordings", "fit.teaching", "explorer",
+           "explorer.controls", "explorer.compute", "explorer.worker", "explorer.figures",
+           "explorer.app", "explorer.launch"]
 PUBLIC = [(module, name) for module in MODULES
           for name in importlib.import_module(f"hh_brian.{module}").__all__]
 

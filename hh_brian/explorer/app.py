@@ -15,6 +15,7 @@ import functools
 import math
 import os
 import socket
+import time
 
 from brian2 import ms
 
@@ -44,10 +45,28 @@ _ANALYSIS_CURRENT = Slider("I", "µA/cm²", None, -50.0, 50.0, 0.1, 0.0)
 
 
 def _offline() -> None:
-    """Serve and embed every script and style from the app, none from a CDN."""
+    """Serve and embed every script and style from the app, none from a CDN.
+
+    In a Jupyter kernel, Panel's notebook extension is loaded too (with its scripts inline),
+    so that the app displays without a ``pn.extension()`` cell of the reader's own.
+    """
     os.environ.setdefault("BOKEH_RESOURCES", "server")
     pn.config.inline = True
     pn.config.design = None
+    if _in_kernel() and not _LOADED["notebook"]:
+        pn.extension(inline=True)
+        _LOADED["notebook"] = True
+
+
+_LOADED = {"notebook": False}
+
+
+def _in_kernel() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    return getattr(get_ipython(), "kernel", None) is not None
 
 
 def _widget(slider: Slider):
@@ -80,8 +99,13 @@ class Explorer(pn.viewable.Viewer):
 
     Examples
     --------
-    >>> app = Explorer("hodgkin_huxley", target="numpy")  # doctest: +SKIP
-    >>> app.set(g_Na=60); app.wait(); app.snapshot.spike_count  # doctest: +SKIP
+    >>> app = Explorer("hh_2d_reduction_model7", target="numpy")
+    >>> app.wait()
+    True
+    >>> sorted(app.sliders)[:3], app.snapshot.spike_count
+    (['C_m', 'E_K', 'E_L'], 4)
+    >>> [kind for _, _, kind in app.analysis.steady_states]  # at I = 0
+    ['stable focus']
     """
 
     def __init__(self, model="hodgkin_huxley", *, target="cpp_standalone", params=None):
@@ -304,17 +328,42 @@ def serve(model="hodgkin_huxley", *, port: int = 0, show: bool = True, threaded=
     threaded : bool
         Run the server on a background thread and return a :class:`RunningServer`;
         otherwise block until interrupted.
+
+    Examples
+    --------
+    >>> server = serve("hodgkin_huxley", show=False, threaded=True, target="numpy")
+    >>> server.port > 0
+    True
+    >>> server.stop()
     """
     model = get_model(model)
     get_target(options.get("target", "cpp_standalone"))
     Settings(model.name, dict(options.get("params") or {})).quantities()
     _offline()
     port = int(port) or _free_port()
+    if not threaded:
+        print(f"hh_brian explorer at http://127.0.0.1:{port}/ (Ctrl-C to stop)", flush=True)
     thread = pn.serve({"/": lambda: Explorer(model, **options)}, port=port,
-                      address="127.0.0.1", show=show, threaded=threaded,
+                      address="127.0.0.1", show=show, threaded=threaded, verbose=False,
                       title="hh_brian explorer",
                       websocket_origin=[f"127.0.0.1:{port}", f"localhost:{port}"])
-    return RunningServer(thread, port) if threaded else None
+    if not threaded:
+        return None
+    _wait_listening(port)
+    return RunningServer(thread, port)
+
+
+def _wait_listening(port: int, timeout: float = 30.0) -> None:
+    """Return once the server on ``port`` accepts connections."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the explorer's server did not start on port {port}")
+            time.sleep(0.05)
 
 
 class RunningServer:
@@ -324,6 +373,13 @@ class RunningServer:
     ----------
     port : int
     url : str
+
+    Examples
+    --------
+    >>> server = serve("passive_membrane", show=False, threaded=True, target="numpy")
+    >>> server.url.startswith("http://127.0.0.1:")
+    True
+    >>> server.stop()
     """
 
     def __init__(self, thread, port: int):

@@ -260,6 +260,12 @@ def analyse(model_name: str, params: dict, *, current: float, gate_value: float)
         Injected current, µA/cm², constant.
     gate_value : float
         The gate's value held on the dV/dt slice.
+
+    Examples
+    --------
+    >>> a = analyse("hh_2d_reduction", {"g_L": 0.06}, current=0.0, gate_value=0.0)
+    >>> a.gate, [round(v, 1) for v, _, _ in a.steady_states]  # rest stays at E_L
+    ('n', [-54.4])
     """
     quantities = Settings(model_name, dict(params)).quantities()
     model = get_model(model_name).with_params(**quantities)

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 
 import numpy as np
 from brian2 import Hz, Quantity, ms
+from brian2.units.fundamentalunits import get_dimensions
 
 from .. import stimuli
 from ..models import Model, get_model
-from ..units import CURRENT_DENSITY, to_display
+from ..units import CURRENT_DENSITY, DISPLAY_UNITS, to_display
 
 __all__ = ["DURATIONS", "STIMULUS_KINDS", "Slider", "default_stimulus", "duration_choices",
            "make_stimulus", "parameter_sliders", "stimulus_sliders"]
@@ -107,8 +108,9 @@ def _slider(name: str, default: Quantity, low: Quantity, high: Quantity,
     step = _nice_step(high_value - low_value)
     if low_open:
         low_value += step
-    one = Quantity(1.0, dim=default.dim)
-    scale = one / float(to_display(one)[0]) if unit_name != "1" else 1.0
+    # The display unit itself, so that a slider at 100 mS/cm² gives 100*mS/cm**2 exactly,
+    # as a script would write it.
+    scale = 1.0 if unit_name == "1" else DISPLAY_UNITS[get_dimensions(default)][0]
     return Slider(name=name, unit=_UNIT_TEXT.get(unit_name, unit_name), scale=scale,
                   start=low_value, end=high_value, step=step, default=default_value)
 

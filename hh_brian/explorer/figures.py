@@ -116,7 +116,8 @@ class Figures:
         self.gates = list(model.gates)
         self.currents = list(model.currents)
         names = ["t", "I_stim", "v", *self.currents, *self.gates]
-        self.time_source = ColumnDataSource({name: [] for name in names})
+        # Named so that a page script can find it (benchmarks/explorer.py times its updates).
+        self.time_source = ColumnDataSource({name: [] for name in names}, name="hh-time-source")
         self.spike_source = ColumnDataSource({"t": [], "v": []})
         self.rows = []
         if self.gates:
