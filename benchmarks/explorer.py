@@ -7,8 +7,8 @@ Prints two tables:
    and the explorer's own step (``hh_brian.explorer.run``: every trace, spikes, gate curves).
 2. In headless Chromium (Debian's ``chromium`` and ``chromedriver``, with selenium), the
    served explorer's g_Na slider dragged and released, back and forth, timed in the page from
-   the release (``pointerup``) to the status line showing the new spike count and to the next
-   painted frame after the traces' new data arrived.
+   the release (``pointerup``) to the status line showing the new spike count, and to the end
+   of the frame that draws the traces' new data.
 
 Run it on a quiet machine: ``python3 benchmarks/explorer.py [--moves 20]``.
 """
@@ -25,7 +25,7 @@ from brian2 import cm, mS, ms, uA
 import hh_brian
 from hh_brian.explorer import Settings, run
 
-_PAGE_HOOKS = """
+_FIND = """
 window.hhDeep = function (selector) {
   const found = [];
   const visit = (root) => {
@@ -35,22 +35,28 @@ window.hhDeep = function (selector) {
   visit(document);
   return found;
 };
-if (!window.hhTimes) {
-  window.hhTimes = {released: 0, status: 0, painted: 0};
-  document.addEventListener('pointerup', () => {
-    window.hhTimes = {released: performance.now(), status: 0, painted: 0};
-  }, true);
-  const source = Bokeh.documents[0].get_model_by_name('hh-time-source');
-  source.change.connect(() => requestAnimationFrame(() => requestAnimationFrame(() => {
-    if (!window.hhTimes.painted) window.hhTimes.painted = performance.now();
-  })));
-  const status = hhDeep('.hh-status')[0];
-  new MutationObserver(() => {
-    if (!window.hhTimes.status && hhDeep('.hh-spike-count').length)
-      window.hhTimes.status = performance.now();
-  }).observe(status.shadowRoot || status, {subtree: true, childList: true,
-                                           characterData: true});
-}
+"""
+
+# Installed once the page shows its first result: times from each release (pointerup) to the
+# status line's new text, and to the end of the frame that draws the traces' new data (an
+# animation-frame callback queued when the data arrive runs just before that frame's
+# rendering; a task it posts runs once the frame is done).
+_HOOKS = """
+const doc = Bokeh.documents[0];
+const source = doc.get_model_by_name('hh-time-source');
+source.change.connect(() => requestAnimationFrame(() => setTimeout(() => {
+  if (!window.hhTimes.painted) window.hhTimes.painted = performance.now();
+}, 0)));
+const status = hhDeep('.hh-status')[0];
+const statusRoot = status.shadowRoot || status;
+new MutationObserver(() => {
+  if (!window.hhTimes.status && statusRoot.textContent.includes(' spikes'))
+    window.hhTimes.status = performance.now();
+}).observe(statusRoot, {subtree: true, childList: true, characterData: true});
+document.addEventListener('pointerup', () => {
+  window.hhTimes = {released: performance.now(), status: 0, painted: 0};
+}, true);
+window.hhTimes = {released: 0, status: 0, painted: 0};
 """
 
 
@@ -106,14 +112,17 @@ def slider_latency(moves):
     try:
         driver.get(server.url)
         WebDriverWait(driver, 300, poll_frequency=0.1).until(lambda d: d.execute_script(
-            _PAGE_HOOKS + "return hhDeep('.hh-spike-count').length > 0;"))
+            _FIND + "return hhDeep('.hh-spike-count').length > 0;"))
+        driver.execute_script(_FIND + _HOOKS)
         handle = driver.execute_script(
-            _PAGE_HOOKS + "return hhDeep('.bk-slider-title').filter((t) => "
+            "return hhDeep('.bk-slider-title').filter((t) => "
             "t.textContent.startsWith('g_Na (')).map((t) => "
             "t.getRootNode().querySelector('.noUi-handle'))[0];")
         track = driver.execute_script("return arguments[0].closest('.noUi-base') || "
                                       "arguments[0].parentNode.parentNode;", handle)
-        pixels = track.rect["width"] * 20 / 480  # 20 mS/cm^2 of the 0-480 range
+        # 60 mS/cm^2 of the 0-480 range: g_Na goes 120 -> 60 -> 120 ..., 2 -> 0 -> 2 spikes, so
+        # the status line changes every time.
+        pixels = track.rect["width"] * 60 / 480
         status, painted = [], []
         for k in range(moves + 2):
             offset = -pixels if k % 2 == 0 else pixels
@@ -125,7 +134,7 @@ def slider_latency(moves):
             if k >= 2:  # the first two moves warm the page up
                 status.append(times["status"] - times["released"])
                 painted.append(times["painted"] - times["released"])
-            time.sleep(0.3)
+            time.sleep(1.0)
     finally:
         driver.quit()
         server.stop()

@@ -69,9 +69,16 @@ def _in_kernel() -> bool:
     return getattr(get_ipython(), "kernel", None) is not None
 
 
+class _Slider(pn.widgets.FloatSlider):
+    # Panel holds a widget's changes on the server for 50 ms, waiting for more; a slider's
+    # moves and its release are handled at once (as Panel handles a button's click), and
+    # only the release starts a run.
+    _priority_changes = ["value", "value_throttled"]
+
+
 def _widget(slider: Slider):
     decimals = max(0, -math.floor(math.log10(slider.step)))
-    return pn.widgets.FloatSlider(label=slider.label, start=slider.start, end=slider.end,
+    return _Slider(label=slider.label, start=slider.start, end=slider.end,
                                   step=slider.step, value=slider.default,
                                   format="0" + ("." + "0" * decimals if decimals else ""),
                                   sizing_mode="stretch_width")
@@ -125,18 +132,18 @@ class Explorer(pn.viewable.Viewer):
         self.model_select = pn.widgets.Select(label="model", options=labels, value=model.name,
                                               sizing_mode="stretch_width")
         self.model_select.param.watch(lambda event: self._show_model(event.new), "value")
-        self.status = pn.pane.HTML("", css_classes=["hh-status"], sizing_mode="stretch_width")
+        self.status = pn.pane.HTML("", css_classes=["hh-status"], width=320, height=40)
         self.progress = pn.indicators.Progress(active=False, visible=False, value=-1,
                                                sizing_mode="stretch_width", height=12)
         self.reset_button = pn.widgets.Button(label="reset to the source's values",
                                               sizing_mode="stretch_width")
         self.reset_button.on_click(lambda event: self.reset())
         self._controls = pn.Column(sizing_mode="stretch_width")
-        self._plots = pn.Column(sizing_mode="stretch_width")
+        self._plots = pn.Column()
         self._layout = pn.Row(
             pn.Column(self.model_select, self.status, self.progress, self.reset_button,
                       self._controls, width=330),
-            self._plots, sizing_mode="stretch_width")
+            self._plots)
         self._show_model(model.name, params=params)
 
     def __panel__(self):
@@ -173,7 +180,7 @@ class Explorer(pn.viewable.Viewer):
                     pn.pane.HTML("<b>input</b>"), self.stimulus_select,
                     *self._stimulus_boxes.values(), self.duration]
         self.figures = Figures(model)
-        plots = [pn.pane.Bokeh(fig, sizing_mode="stretch_width") for fig in self.figures.rows]
+        plots = [pn.pane.Bokeh(fig) for fig in self.figures.rows]
         self.analysis_sliders = {}
         if self.figures.phase_plane is not None:
             gate = self.figures.gates[0]
@@ -185,9 +192,8 @@ class Explorer(pn.viewable.Viewer):
             controls += [pn.pane.HTML(f"<b>phase plane and dV/dt slice</b><br>nullclines at "
                                       f"the current I; the slice holds {gate}"),
                          *self.analysis_sliders.values()]
-            plots = [pn.Row(pn.pane.Bokeh(self.figures.phase_plane, sizing_mode="stretch_width"),
-                            pn.pane.Bokeh(self.figures.dvdt, sizing_mode="stretch_width"),
-                            sizing_mode="stretch_width"), *plots]
+            plots = [pn.Row(pn.pane.Bokeh(self.figures.phase_plane),
+                            pn.pane.Bokeh(self.figures.dvdt)), *plots]
         self._controls.objects = controls
         self._plots.objects = plots
         self._last_settings = None

@@ -28,6 +28,10 @@ COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e
 #: Above this many samples a trace is drawn through its envelope (see :func:`envelope`).
 MAX_POINTS = 40_000
 
+#: Width of every plot (pixels). Fixed rather than stretched to the window: a stretched plot
+#: measures the page again on every redraw, which cost a third of the redraw's time.
+PLOT_WIDTH = 900
+_LEFT_BORDER = 70  # room for the y axis, the same in every plot so that time axes line up
 _TIME_HEIGHT = 150
 _CURVE_HEIGHT = 190
 _PLANE_HEIGHT = 330
@@ -37,7 +41,8 @@ def envelope(t: np.ndarray, traces: dict, buckets: int) -> tuple[np.ndarray, dic
     """Each trace through its minimum and maximum in each of ``buckets`` time bins.
 
     A line through the extremes of each bin looks like the full trace at screen resolution
-    and keeps every spike's peak, with at most ``2·buckets`` points.
+    and keeps every spike's peak, with at most ``2·buckets + 2`` points (the first and last
+    samples are kept too).
 
     Examples
     --------
@@ -45,19 +50,19 @@ def envelope(t: np.ndarray, traces: dict, buckets: int) -> tuple[np.ndarray, dic
     >>> v = np.array([0, 5, 1, 1, 1, 1, -3, 1, 1, 1, 2, 0.0])
     >>> t2, traces = envelope(t, {"v": v}, 2)
     >>> t2.tolist(), traces["v"].tolist()
-    ([0.0, 1.0, 6.0, 10.0], [0.0, 5.0, -3.0, 2.0])
+    ([0.0, 1.0, 6.0, 10.0, 11.0], [0.0, 5.0, -3.0, 2.0, 0.0])
     """
     n = len(t)
     if n <= 2 * buckets:
         return t, dict(traces)
-    edges = np.linspace(0, n, buckets + 1).astype(int)
-    keep = set()
+    size = -(-n // buckets)  # samples per bin; the last bin is padded with its last sample
+    offsets = np.arange(buckets)[:, None] * size
+    keep = [np.array([0, n - 1])]
     for values in traces.values():
-        for lo, hi in zip(edges[:-1], edges[1:]):
-            chunk = values[lo:hi]
-            keep.add(lo + int(np.argmin(chunk)))
-            keep.add(lo + int(np.argmax(chunk)))
-    index = np.array(sorted(keep))
+        padded = np.concatenate([values, np.full(size * buckets - n, values[-1])])
+        bins = padded.reshape(buckets, size)
+        keep += [offsets[:, 0] + np.argmin(bins, axis=1), offsets[:, 0] + np.argmax(bins, axis=1)]
+    index = np.unique(np.minimum(np.concatenate(keep), n - 1))
     return t[index], {name: values[index] for name, values in traces.items()}
 
 
@@ -84,8 +89,9 @@ def _legend(fig):
 
 def _time_figure(y_label, x_range=None, height=_TIME_HEIGHT):
     options = {"x_range": x_range} if x_range is not None else {}
-    return _style(figure(height=height, sizing_mode="stretch_width", tools="xpan,xwheel_zoom,"
-                         "box_zoom,reset,save", **options), "time (ms)", y_label)
+    return _style(figure(height=height, width=PLOT_WIDTH, min_border_left=_LEFT_BORDER,
+                         tools="xpan,xwheel_zoom,box_zoom,reset,save", **options),
+                  "time (ms)", y_label)
 
 
 class Figures:
@@ -124,11 +130,12 @@ class Figures:
             self.curve_source = ColumnDataSource(
                 {"v": [], **{f"{g}_inf": [] for g in self.gates},
                  **{f"tau_{g}": [] for g in self.gates}})
-            steady = _style(figure(height=_CURVE_HEIGHT, sizing_mode="stretch_width",
+            steady = _style(figure(height=_CURVE_HEIGHT, width=PLOT_WIDTH,
+                                   min_border_left=_LEFT_BORDER,
                                    tools="pan,wheel_zoom,box_zoom,reset,save"),
                             "v (mV)", "steady state")
-            tau = _style(figure(height=_CURVE_HEIGHT, sizing_mode="stretch_width",
-                                x_range=steady.x_range,
+            tau = _style(figure(height=_CURVE_HEIGHT, width=PLOT_WIDTH,
+                                min_border_left=_LEFT_BORDER, x_range=steady.x_range,
                                 tools="pan,wheel_zoom,box_zoom,reset,save"),
                          "v (mV)", "time constant (ms)")
             for k, gate in enumerate(self.gates):
@@ -174,7 +181,7 @@ class Figures:
         self.plane_source = ColumnDataSource({"v": [], "v_null": [], "gate_null": []})
         self.trajectory_source = ColumnDataSource({"v": [], "gate": []})
         self.state_source = ColumnDataSource({"v": [], "gate": [], "fill": [], "kind": []})
-        plane = _style(figure(height=_PLANE_HEIGHT, sizing_mode="stretch_width",
+        plane = _style(figure(height=_PLANE_HEIGHT, width=PLOT_WIDTH // 2,
                               y_range=Range1d(0, 1), x_range=Range1d(-90, 60),
                               tools="pan,wheel_zoom,box_zoom,reset,save"), "v (mV)", gate)
         plane.line("v", "gate", source=self.trajectory_source, color="#999999", line_width=0.7,
@@ -190,7 +197,7 @@ class Figures:
         self.phase_plane = plane
         self.slice_source = ColumnDataSource({"v": [], "rate": []})
         self.slice_point_source = ColumnDataSource({"v": [], "zero": [], "fill": []})
-        dvdt = _style(figure(height=_PLANE_HEIGHT, sizing_mode="stretch_width",
+        dvdt = _style(figure(height=_PLANE_HEIGHT, width=PLOT_WIDTH // 2,
                              x_range=Range1d(-100, 60),
                              tools="pan,wheel_zoom,box_zoom,reset,save"),
                       "v (mV)", "dv/dt (mV/ms)")
@@ -219,7 +226,10 @@ class Figures:
             data = {"v": CURVE_V}
             for gate, (steady, tau) in snapshot.gate_curves.items():
                 data[f"{gate}_inf"], data[f"tau_{gate}"] = steady, tau
-            self.curve_source.data = data
+            # Most parameters leave the curves as they are: only a change is sent and drawn.
+            old = self.curve_source.data
+            if set(old) != set(data) or not all(np.array_equal(old[k], data[k]) for k in data):
+                self.curve_source.data = data
         if self.phase_plane is not None:
             gate = self.gates[0]
             self.trajectory_source.data = {"v": wanted["v"], "gate": wanted[gate]}
