@@ -619,8 +619,9 @@ def _cmd_explore(args) -> int:
     port = _whole_number(args.port, "--port", 0)
     if port > 65535:
         raise UsageError(f"--port: expected a port number up to 65535, got {port}")
-    from .explorer import serve  # MissingExtra (exit 1) when Panel is not installed
+    from .explorer import serve
 
+    # serve raises MissingExtra (exit status 1) when Panel is not installed.
     server = serve(model, port=port, show=not args.no_browser, threaded=True, target=target)
     print(f"hh_brian explorer at {server.url} (Ctrl-C to stop)", flush=True)
     try:

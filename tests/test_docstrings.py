@@ -4,6 +4,7 @@ The examples themselves run as doctests (pytest --doctest-modules over hh_brian/
 """
 
 import importlib
+import importlib.util
 import inspect
 
 import pytest
@@ -19,6 +20,9 @@ MODULES = ["models", "simulation", "stimuli", "analysis", "plotting", "gallery",
            "fit.crossval", "fit.plot", "fit.recordings", "fit.teaching", "explorer",
            "explorer.controls", "explorer.compute", "explorer.worker", "explorer.figures",
            "explorer.app", "explorer.launch"]
+# The explorer's app and figures need the explore extra (Panel); without it they are left out.
+if importlib.util.find_spec("panel") is None:
+    MODULES = [m for m in MODULES if m not in ("explorer.figures", "explorer.app")]
 PUBLIC = [(module, name) for module in MODULES
           for name in importlib.import_module(f"hh_brian.{module}").__all__]
 

@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 import pytest
-from brian2 import Hz, cm, mS, ms, mV, uA
+from brian2 import DimensionMismatchError, Hz, cm, mS, ms, mV, uA
 
 import hh_brian
 from hh_brian import analysis, stimuli
@@ -178,13 +178,21 @@ def test_a_long_job_stops_at_its_next_report_and_errors_are_delivered():
             raise ValueError("bad job")
         return job
 
-    worker = LatestOnly(work, delivered.append)
+    started = threading.Event()
+
+    def work_and_tell(job, superseded):
+        started.set()
+        return work(job, superseded)
+
+    worker = LatestOnly(work_and_tell, delivered.append)
     worker.submit("long")
-    time.sleep(0.05)
+    assert started.wait(5)
     worker.submit("bad")
     assert worker.wait(2)  # well before the long job's 5 s
     assert len(delivered) == 1 and str(delivered[0]) == "bad job"
-    assert not worker.busy
+    worker.close()
+    worker.submit("ignored")
+    assert worker.wait(1) and len(delivered) == 1
 
 
 # ------------------------------------------------------------------------------------------
@@ -210,6 +218,40 @@ def test_figures_take_a_snapshot_s_data():
     assert t2.size <= 2002 and kept["v"].max() == v.max() and kept["v"].min() == v.min()
 
 
+def test_parameters_may_be_given_as_quantities_but_are_checked():
+    settings = Settings("hodgkin_huxley", {"E_L": -70 * mV, "g_Na": 60 * mS / cm**2,
+                                           "C_m": 2.0})
+    assert settings.shown_params() == {"E_L": -70.0, "g_Na": 60.0, "C_m": 2.0}
+    with pytest.raises(DimensionMismatchError, match="E_L: expected a voltage"):
+        Settings("hodgkin_huxley", {"E_L": 5 * ms}).shown_params()
+    with pytest.raises(ValueError, match="g_Na: expected one number"):
+        Settings("hodgkin_huxley", {"g_Na": True}).shown_params()
+    with pytest.raises(ValueError, match="g_Na: expected one number"):
+        Settings("hodgkin_huxley", {"g_Na": [1.0, 2.0]}).shown_params()
+
+
+def test_serve_refuses_a_bad_or_busy_port_before_serving():
+    pytest.importorskip("panel", reason="needs the explore extra")
+    import socket
+
+    from hh_brian.explorer import serve
+
+    for port in (-1, 70000, 5006.7, "5006", True):
+        with pytest.raises(ValueError, match="port: expected a whole number"):
+            serve("hodgkin_huxley", port=port, show=False, threaded=True)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        with pytest.raises(ValueError, match=f"port: {busy.getsockname()[1]} on 127.0.0.1 is "
+                                             "not free"):
+            serve("hodgkin_huxley", port=busy.getsockname()[1], show=False, threaded=True)
+    with pytest.raises(TypeError, match="options: .*valid: target, params"):
+        serve("hodgkin_huxley", show=False, threaded=True, targte="numpy")
+
+
+# The app itself runs a simulation in the background for every change: slow tests.
+
+
 @pytest.fixture(scope="module")
 def app():
     pytest.importorskip("panel", reason="needs the explore extra")
@@ -218,6 +260,7 @@ def app():
     return explorer
 
 
+@pytest.mark.slow
 def test_the_app_shows_the_source_run_and_follows_its_sliders(app):
     assert app.snapshot.spike_count == 2  # the source protocol at 5 uA/cm^2
     assert "2 spikes" in app.status.object
@@ -229,6 +272,7 @@ def test_the_app_shows_the_source_run_and_follows_its_sliders(app):
     assert app.snapshot.spike_count == 2
 
 
+@pytest.mark.slow
 def test_the_app_refuses_what_its_sliders_would_not_allow(app):
     with pytest.raises(ValueError, match="g_X: not a parameter of hodgkin_huxley"):
         app.set(g_X=1)
@@ -236,16 +280,38 @@ def test_the_app_refuses_what_its_sliders_would_not_allow(app):
         app.set(g_Na=1000)
 
 
+@pytest.mark.slow
+def test_the_app_takes_quantities_and_its_step_follows_the_duration(app):
+    app.set(g_Na=80 * mS / cm**2)
+    assert app.wait(60) and app.sliders["g_Na"].value == 80.0
+    app.stimulus_select.value = "step"
+    app.duration.value = 100.0
+    try:
+        assert app.wait(60)
+        stop = app.stimulus_sliders["step"]["stop"]
+        assert stop.end == 100.0 and stop.value == 100.0  # was 160 ms of a 200-ms run
+        assert app.snapshot.error is None and app.snapshot.t[-1] == pytest.approx(99.99)
+        assert "spikes" in app.status.object
+    finally:
+        app.stimulus_select.value = "source protocol"
+        app.duration.value = 200.0
+        app.reset()
+        app.wait(60)
+
+
+@pytest.mark.slow
 def test_the_app_switches_models_and_shows_a_2d_phase_plane(app):
     app.model_select.value = "hh_2d_reduction_model7"
     try:
         assert app.wait(120)
+        assert app.snapshot.settings.model == "hh_2d_reduction_model7"
         assert set(app.sliders) == set(hh_brian.get_model("hh_2d_reduction_model7").params)
         assert set(app.analysis_sliders) == {"current", "gate"}
         assert [kind for _, _, kind in app.analysis.steady_states] == ["stable focus"]
     finally:
         app.model_select.value = "hodgkin_huxley"
         app.wait(120)
+    assert app.analysis is None and app.snapshot.settings.model == "hodgkin_huxley"
 
 
 def test_bad_arguments_fail_before_the_app_is_built():
@@ -256,6 +322,9 @@ def test_bad_arguments_fail_before_the_app_is_built():
         hh_brian.explore("hodgkin_huxley", target="gpu")
     with pytest.raises(ValueError, match="g_Na: expected a value in"):
         hh_brian.explore("hodgkin_huxley", params={"g_Na": -5})
+    changed = hh_brian.get_model("hodgkin_huxley").with_params(g_Na=60 * mS / cm**2)
+    with pytest.raises(ValueError, match="model: the explorer starts from a registered"):
+        hh_brian.explore(changed)
 
 
 def test_without_panel_the_error_names_the_extra():

@@ -171,3 +171,16 @@ def test_a_build_killed_halfway_leaves_nothing_that_is_used(private_cache):
     assert standalone.build_count() == builds + 1  # rebuilt, not reused
     assert result.v.shape == (400,)
     assert not list(folder.glob("*-build-*"))  # and the killed build's leftovers are gone
+
+
+@pytest.mark.slow
+def test_a_batch_large_enough_for_threads_builds_and_agrees():
+    # From 2000 neurons the program runs its loop on every core (OpenMP), which Brian2
+    # generates differently; the build's patches must fit that code too.
+    g_Na = np.linspace(100, 140, 2000) * mS / cm**2
+    batch = hh_brian.simulate("hodgkin_huxley", 20 * ms, 10 * uA / cm**2,
+                              target="cpp_standalone", params={"g_Na": g_Na}, record=["v"],
+                              record_neurons=[0, 1999])
+    ends = hh_brian.simulate("hodgkin_huxley", 20 * ms, 10 * uA / cm**2, target="numpy",
+                             params={"g_Na": g_Na[[0, -1]]}, record=["v"])
+    assert _max_dv(batch, ends) < TOL

@@ -12,9 +12,10 @@ styles, no fonts or themes from a CDN), so it works without a network.
 from __future__ import annotations
 
 import functools
+import inspect
 import math
-import os
 import socket
+import threading
 import time
 
 from brian2 import ms
@@ -22,7 +23,7 @@ from brian2 import ms
 from ..errors import MissingExtra
 from ..models import get_model, list_models
 from ..simulation import get_target
-from .compute import Settings, analyse, run
+from .compute import DT, Settings, analyse, run
 from .controls import (STIMULUS_KINDS, Slider, default_stimulus, duration_choices,
                        parameter_sliders, stimulus_sliders)
 from .worker import LatestOnly, Superseded
@@ -44,15 +45,13 @@ _STEP_COST = {"cpp_standalone": 5e-7, "cython": 2e-6, "numpy": 2e-5}
 _ANALYSIS_CURRENT = Slider("I", "µA/cm²", None, -50.0, 50.0, 0.1, 0.0)
 
 
-def _offline() -> None:
-    """Serve and embed every script and style from the app, none from a CDN.
+def _notebook_extension() -> None:
+    """In a Jupyter kernel, load Panel's notebook extension with its scripts inline.
 
-    In a Jupyter kernel, Panel's notebook extension is loaded too (with its scripts inline),
-    so that the app displays without a ``pn.extension()`` cell of the reader's own.
+    So the app displays without a ``pn.extension()`` cell of the reader's own, and without a
+    network: the scripts come with the output, not from a CDN. A served app gets its
+    scripts from its own server (Panel's default), so nothing is set for it.
     """
-    os.environ.setdefault("BOKEH_RESOURCES", "server")
-    pn.config.inline = True
-    pn.config.design = None
     if _in_kernel() and not _LOADED["notebook"]:
         pn.extension(inline=True)
         _LOADED["notebook"] = True
@@ -79,9 +78,24 @@ class _Slider(pn.widgets.FloatSlider):
 def _widget(slider: Slider):
     decimals = max(0, -math.floor(math.log10(slider.step)))
     return _Slider(label=slider.label, start=slider.start, end=slider.end,
-                                  step=slider.step, value=slider.default,
-                                  format="0" + ("." + "0" * decimals if decimals else ""),
-                                  sizing_mode="stretch_width")
+                   step=slider.step, value=slider.default,
+                   format="0" + ("." + "0" * decimals if decimals else ""),
+                   sizing_mode="stretch_width")
+
+
+def _registered(model):
+    """The registered model ``model`` names; a changed copy is refused, not silently reset."""
+    registered = get_model(model if isinstance(model, str) else model.name)
+    if not isinstance(model, str) and model is not registered and not _same(model, registered):
+        raise ValueError(f"model: the explorer starts from a registered model's source values; "
+                         f"pass {registered.name!r} and other values as params= (in the "
+                         f"sliders' units)")
+    return registered
+
+
+def _same(a, b) -> bool:
+    return (a.equations == b.equations and list(a.params) == list(b.params)
+            and all(bool(a.params[k] == b.params[k]) for k in a.params))
 
 
 class Explorer(pn.viewable.Viewer):
@@ -89,20 +103,25 @@ class Explorer(pn.viewable.Viewer):
 
     Parameters
     ----------
-    model : Model or str
-        The model shown first; a selector offers every registered model.
+    model : str or Model
+        The registered model shown first; a selector offers every registered model.
     target : str
-        The simulation target (default ``"cpp_standalone"``: after its first build, a
-        200-ms run of HH takes about 12 ms).
-    params : mapping of str to float, optional
-        Starting slider values (in the sliders' units), e.g. ``{"g_Na": 60}``.
+        The simulation target (default ``"cpp_standalone"``: after its first build for a
+        model and duration, a new value is one run of the compiled program).
+    params : mapping of str to float or Quantity, optional
+        Starting parameter values: numbers in the sliders' units (``{"g_Na": 60}``, mS/cm²)
+        or quantities (``{"g_Na": 60*mS/cm**2}``).
 
     Attributes
     ----------
+    model : Model
+        The model shown.
     sliders : dict of str to FloatSlider
         The parameter sliders by parameter name.
     snapshot : Snapshot or None
-        What the figures show.
+        The run the figures show.
+    analysis : Analysis or None
+        The phase plane and dV/dt slice shown (a model with one gate), else None.
 
     Examples
     --------
@@ -116,17 +135,20 @@ class Explorer(pn.viewable.Viewer):
     """
 
     def __init__(self, model="hodgkin_huxley", *, target="cpp_standalone", params=None):
-        model = get_model(model)
+        model = _registered(model)
         get_target(target)  # an unknown target fails here, before anything is built
-        Settings(model.name, dict(params or {})).quantities()  # likewise a bad value
+        params = Settings(model.name, dict(params or {})).shown_params()  # likewise a bad value
         super().__init__()
-        _offline()
+        _notebook_extension()
         self.target = target
         self.snapshot = None
         self.analysis = None
         self._doc = pn.state.curdoc
+        # The app's state is changed by the reader's thread and by results: one at a time.
+        self._lock = threading.RLock()
         self._worker = LatestOnly(self._compute, self._deliver)
-        self._last_settings = None
+        self._latest = None  # the newest request; results of any other are dropped
+        self._cache = None  # (settings, snapshot) of the last run: analysis moves reuse it
         self._warm = set()
         labels = {f"{m.source_name}: {m.title}": m.name for m in list_models()}
         self.model_select = pn.widgets.Select(label="model", options=labels, value=model.name,
@@ -153,25 +175,30 @@ class Explorer(pn.viewable.Viewer):
     # Building the controls of one model
 
     def _show_model(self, name: str, params=None) -> None:
-        model = get_model(name)
+        with self._lock:
+            self._build_controls(get_model(name), params or {})
+        self._request()
+
+    def _build_controls(self, model, params) -> None:
         self.model = model
-        self.sliders = {s.name: _widget(s) for s in parameter_sliders(model)}
+        self.snapshot = self.analysis = None
         self._slider_specs = {s.name: s for s in parameter_sliders(model)}
-        for key, value in (params or {}).items():
+        self.sliders = {name: _widget(spec) for name, spec in self._slider_specs.items()}
+        for key, value in params.items():
             self.sliders[key].value = float(value)
         self.stimulus_select = pn.widgets.Select(label="stimulus", options=list(STIMULUS_KINDS),
                                                  value=default_stimulus(model),
                                                  sizing_mode="stretch_width")
-        self._stimulus_specs = stimulus_sliders(model)
         self.stimulus_sliders = {kind: {s.name: _widget(s) for s in specs}
-                                 for kind, specs in self._stimulus_specs.items()}
+                                 for kind, specs in stimulus_sliders(model).items()}
         self.duration = pn.widgets.DiscreteSlider(
             label="duration (ms)", options=duration_choices(model),
             value=float(model.duration / ms), sizing_mode="stretch_width")
-        watched = [*self.sliders.values(), self.duration,
+        watched = [*self.sliders.values(),
                    *(w for group in self.stimulus_sliders.values() for w in group.values())]
         for widget in watched:
             widget.param.watch(lambda event: self._request(), "value_throttled")
+        self.duration.param.watch(lambda event: self._duration_changed(), "value")
         self.stimulus_select.param.watch(lambda event: self._stimulus_changed(), "value")
         self._stimulus_boxes = {kind: pn.Column(*group.values(), sizing_mode="stretch_width",
                                                 visible=kind == self.stimulus_select.value)
@@ -196,19 +223,35 @@ class Explorer(pn.viewable.Viewer):
                             pn.pane.Bokeh(self.figures.dvdt)), *plots]
         self._controls.objects = controls
         self._plots.objects = plots
-        self._last_settings = None
-        self._request()
 
     def _stimulus_changed(self) -> None:
         for kind, box in self._stimulus_boxes.items():
             box.visible = kind == self.stimulus_select.value
         self._request()
 
+    def _duration_changed(self) -> None:
+        # The times of a step or a ramp span the run: their sliders follow its duration.
+        duration = float(self.duration.value)
+        for group in self.stimulus_sliders.values():
+            for name in ("start", "stop"):
+                if name in group:
+                    widget = group[name]
+                    widget.end = duration
+                    widget.value = min(widget.value, duration)
+        self._request()
+
     # --------------------------------------------------------------------------------------
     # Running
 
     def settings(self) -> Settings:
-        """The position of the controls."""
+        """The position of the controls.
+
+        Examples
+        --------
+        >>> app = Explorer("passive_membrane", target="numpy")
+        >>> app.settings().params["g_L"], app.settings().stimulus
+        (1.0, 'source protocol')
+        """
         kind = self.stimulus_select.value
         return Settings(self.model.name,
                         {name: float(w.value) for name, w in self.sliders.items()},
@@ -217,19 +260,24 @@ class Explorer(pn.viewable.Viewer):
                         float(self.duration.value))
 
     def _request(self) -> None:
-        settings = self.settings()
-        analysis = None
-        if self.analysis_sliders:
-            analysis = (float(self.analysis_sliders["current"].value),
-                        float(self.analysis_sliders["gate"].value))
-        steps = settings.duration / 0.01
-        first = (settings.model, settings.duration) not in self._warm
-        if first or steps * _STEP_COST.get(self.target, 2e-5) > _SLOW_RUN:
-            self.progress.value, self.progress.active, self.progress.visible = -1, True, True
-            self.status.object = ("compiling this model and duration's program (once), then "
-                                  "running…" if first and self.target == "cpp_standalone"
-                                  else "running…")
-        self._worker.submit((settings, analysis))
+        with self._lock:
+            settings = self.settings()
+            analysis = None
+            if self.analysis_sliders:
+                analysis = (float(self.analysis_sliders["current"].value),
+                            float(self.analysis_sliders["gate"].value))
+            job = (settings, analysis)
+            self._latest = job
+            # A program is built for each model, duration and kind of input (step, noise…).
+            build = (settings.model, settings.duration, settings.stimulus)
+            steps = settings.duration * ms / DT
+            first = build not in self._warm and self.target == "cpp_standalone"
+            if first or steps * _STEP_COST.get(self.target, 2e-5) > _SLOW_RUN:
+                self.progress.value, self.progress.active, self.progress.visible = -1, True, True
+                self.status.object = ("building the compiled program for this model, duration "
+                                      "and input (once), then running…" if first
+                                      else "running…")
+        self._worker.submit(job)
 
     def _compute(self, job, superseded):
         settings, analysis_at = job
@@ -237,20 +285,23 @@ class Explorer(pn.viewable.Viewer):
         def report(elapsed, fraction, start, duration):
             if superseded():
                 raise Superseded()
-            self._schedule(functools.partial(self._show_progress, fraction))
+            self._schedule(functools.partial(self._show_progress, job, fraction))
 
-        snapshot = None
-        if settings != self._last_settings:
+        cached = self._cache
+        if cached is not None and cached[0] == settings:
+            snapshot = cached[1]  # only the phase plane or the slice moved
+        else:
             snapshot = run(settings, target=self.target, progress=report)
-            self._last_settings = settings
+            self._cache = (settings, snapshot)
         analysis = None
         if analysis_at is not None:
             analysis = analyse(settings.model, settings.params, current=analysis_at[0],
                                gate_value=analysis_at[1])
-        return snapshot, analysis
+        return job, snapshot, analysis
 
-    def _show_progress(self, fraction) -> None:
-        self.progress.value = int(100 * fraction)
+    def _show_progress(self, job, fraction) -> None:
+        if job is self._latest:
+            self.progress.value = int(100 * fraction)
 
     def _schedule(self, callback) -> None:
         doc = self._doc
@@ -263,21 +314,25 @@ class Explorer(pn.viewable.Viewer):
         self._schedule(functools.partial(self._apply, result))
 
     def _apply(self, result) -> None:
-        self.progress.active = self.progress.visible = False
-        if isinstance(result, Exception):
-            self._last_settings = None
-            self.status.object = f"<span style='color:#b00'>{type(result).__name__}: " \
-                                 f"{result}</span>"
-            return
-        snapshot, analysis = result
-        if snapshot is not None and snapshot.settings.model == self.model.name:
-            self._warm.add((snapshot.settings.model, snapshot.settings.duration))
+        with self._lock:
+            if isinstance(result, Exception):
+                self._cache = None
+                self.progress.active = self.progress.visible = False
+                self.status.object = (f"<span style='color:#b00'>{type(result).__name__}: "
+                                      f"{result}</span>")
+                return
+            job, snapshot, analysis = result
+            if job is not self._latest:
+                return  # a newer request is on its way (perhaps for another model)
+            self.progress.active = self.progress.visible = False
+            settings = snapshot.settings
+            self._warm.add((settings.model, settings.duration, settings.stimulus))
             self.snapshot = snapshot
             self.figures.update(snapshot)
-        if analysis is not None and self.figures.phase_plane is not None:
-            self.analysis = analysis
-            self.figures.update_analysis(analysis)
-        self.status.object = self._status_text()
+            if analysis is not None:
+                self.analysis = analysis
+                self.figures.update_analysis(analysis)
+            self.status.object = self._status_text()
 
     def _status_text(self) -> str:
         snap = self.snapshot
@@ -292,31 +347,61 @@ class Explorer(pn.viewable.Viewer):
     # Programmatic use (notebooks, tests)
 
     def set(self, **values) -> None:
-        """Move parameter sliders (values in their units) and redraw, e.g. ``set(g_Na=60)``."""
-        for name, value in values.items():
-            if name not in self.sliders:
-                raise ValueError(f"{name}: not a parameter of {self.model.name}; valid: "
-                                 f"{', '.join(self.sliders)}")
-            self._slider_specs[name].check(value)
-        for name, value in values.items():
-            self.sliders[name].value = float(value)
+        """Move parameter sliders and redraw, e.g. ``set(g_Na=60)`` or ``set(g_Na=60*mS/cm**2)``.
+
+        Numbers are in the sliders' units. Every value is checked before any slider moves.
+
+        Examples
+        --------
+        >>> app = Explorer("passive_membrane", target="numpy")
+        >>> app.set(g_L=2.0)
+        >>> app.wait(), app.sliders["g_L"].value
+        (True, 2.0)
+        """
+        unknown = sorted(set(values) - set(self.sliders))
+        if unknown:
+            raise ValueError(f"{', '.join(unknown)}: not a parameter of {self.model.name}; "
+                             f"valid: {', '.join(self.sliders)}")
+        shown = {name: self._slider_specs[name].check(value) for name, value in values.items()}
+        with self._lock:
+            for name, value in shown.items():
+                self.sliders[name].value = value
         self._request()
 
     def reset(self) -> None:
-        """Every parameter back to the source's value, and redraw."""
-        for name, widget in self.sliders.items():
-            widget.value = self._slider_specs[name].default
+        """Every parameter back to the source's value, and redraw.
+
+        Examples
+        --------
+        >>> app = Explorer("passive_membrane", target="numpy", params={"g_L": 2.0})
+        >>> app.reset()
+        >>> app.sliders["g_L"].value
+        1.0
+        """
+        with self._lock:
+            for name, widget in self.sliders.items():
+                widget.value = self._slider_specs[name].default
         self._request()
 
     def wait(self, timeout: float = 60.0) -> bool:
-        """Block until the newest run is drawn (False on timeout)."""
+        """Block until the newest request is drawn (False on timeout).
+
+        Examples
+        --------
+        >>> Explorer("passive_membrane", target="numpy").wait()
+        True
+        """
         return self._worker.wait(timeout)
 
+    def close(self) -> None:
+        """Stop the background worker (a served session's app is closed when it ends).
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        Examples
+        --------
+        >>> app = Explorer("passive_membrane", target="numpy")
+        >>> app.close()
+        """
+        self._worker.close()
 
 
 def serve(model="hodgkin_huxley", *, port: int = 0, show: bool = True, threaded=False,
@@ -342,27 +427,50 @@ def serve(model="hodgkin_huxley", *, port: int = 0, show: bool = True, threaded=
     True
     >>> server.stop()
     """
-    model = get_model(model)
+    model = _registered(model)
+    try:
+        inspect.signature(Explorer).bind(model, **options)
+    except TypeError as error:
+        raise TypeError(f"options: {error}; valid: target, params") from None
     get_target(options.get("target", "cpp_standalone"))
-    Settings(model.name, dict(options.get("params") or {})).quantities()
-    _offline()
-    port = int(port) or _free_port()
+    Settings(model.name, dict(options.get("params") or {})).shown_params()
+    port = _check_port(port)
+
+    def session():
+        app = Explorer(model, **options)
+        pn.state.on_session_destroyed(lambda context: app.close())
+        return app
+
     if not threaded:
         print(f"hh_brian explorer at http://127.0.0.1:{port}/ (Ctrl-C to stop)", flush=True)
-    thread = pn.serve({"/": lambda: Explorer(model, **options)}, port=port,
-                      address="127.0.0.1", show=show, threaded=threaded, verbose=False,
-                      title="hh_brian explorer",
+    thread = pn.serve({"/": session}, port=port, address="127.0.0.1", show=show,
+                      threaded=threaded, verbose=False, title="hh_brian explorer",
                       websocket_origin=[f"127.0.0.1:{port}", f"localhost:{port}"])
     if not threaded:
         return None
-    _wait_listening(port)
+    _wait_listening(port, thread)
     return RunningServer(thread, port)
 
 
-def _wait_listening(port: int, timeout: float = 30.0) -> None:
-    """Return once the server on ``port`` accepts connections."""
+def _check_port(port) -> int:
+    """A free port on 127.0.0.1: ``port`` itself (checked) or, for 0, one the system picks."""
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
+        raise ValueError(f"port: expected a whole number from 0 to 65535, got {port!r}")
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError as error:
+            raise ValueError(f"port: {port} on 127.0.0.1 is not free ({error.strerror})") \
+                from None
+        return sock.getsockname()[1]
+
+
+def _wait_listening(port: int, thread, timeout: float = 30.0) -> None:
+    """Return once the server started on ``thread`` accepts connections on ``port``."""
     deadline = time.monotonic() + timeout
     while True:
+        if not thread.is_alive():
+            raise RuntimeError(f"the explorer's server stopped while starting on port {port}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
                 return

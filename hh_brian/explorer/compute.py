@@ -41,8 +41,9 @@ class Settings:
     Attributes
     ----------
     model : str
-    params : mapping of str to float
-        Parameter values in the sliders' units (missing ones: the source's values).
+    params : mapping of str to float or Quantity
+        Parameter values: numbers in the sliders' units, or quantities (missing ones: the
+        source's values).
     stimulus : str
         A kind of :data:`~hh_brian.explorer.controls.STIMULUS_KINDS`.
     stimulus_values : mapping of str to float
@@ -64,15 +65,20 @@ class Settings:
     stimulus_values: dict = field(default_factory=dict)
     duration: float = 200.0
 
-    def quantities(self) -> dict:
-        """The parameters as quantities, checked against their sliders' ranges."""
+    def shown_params(self) -> dict:
+        """The parameters as numbers in the sliders' units, checked against their ranges."""
         sliders = {s.name: s for s in parameter_sliders(self.model)}
         unknown = sorted(set(self.params) - set(sliders))
         if unknown:
             raise ValueError(f"params: {', '.join(unknown)} not parameters of {self.model}; "
                              f"valid: {', '.join(sliders)}")
-        return {name: sliders[name].quantity(sliders[name].check(value))
-                for name, value in self.params.items()}
+        return {name: sliders[name].check(value) for name, value in self.params.items()}
+
+    def quantities(self) -> dict:
+        """The parameters as quantities, checked against their sliders' ranges."""
+        sliders = {s.name: s for s in parameter_sliders(self.model)}
+        return {name: sliders[name].quantity(value)
+                for name, value in self.shown_params().items()}
 
     def stimulus_settings(self) -> dict:
         """Every control of the stimulus, those not given at the source's values."""

@@ -21,7 +21,7 @@ from brian2.units.fundamentalunits import get_dimensions
 
 from .. import stimuli
 from ..models import Model, get_model
-from ..units import CURRENT_DENSITY, DISPLAY_UNITS, to_display
+from ..units import CURRENT_DENSITY, DISPLAY_UNITS, check_dimension, to_display
 
 __all__ = ["DURATIONS", "STIMULUS_KINDS", "Slider", "default_stimulus", "duration_choices",
            "make_stimulus", "parameter_sliders", "stimulus_sliders"]
@@ -80,7 +80,23 @@ class Slider:
         return float(value) * self.scale
 
     def check(self, value) -> float:
-        """``value`` as a float within the slider's range, or a ValueError naming it."""
+        """``value`` as a float in the slider's unit, within its range; else an error naming it.
+
+        A plain number is taken in the slider's unit; a quantity must have its dimension.
+
+        Examples
+        --------
+        >>> from brian2 import mS, cm
+        >>> g_Na = {s.name: s for s in parameter_sliders("hodgkin_huxley")}["g_Na"]
+        >>> g_Na.check(60), g_Na.check(60*mS/cm**2)
+        (60.0, 60.0)
+        """
+        if isinstance(value, Quantity):
+            value = np.asarray(check_dimension(value, self.scale, self.name) / self.scale)
+        if isinstance(value, (bool, np.bool_)) or not isinstance(
+                value, (int, float, np.integer, np.floating, np.ndarray)) or np.ndim(value):
+            raise ValueError(f"{self.name}: expected one number (in {self.unit or 'no unit'}) "
+                             f"or a quantity, got {value!r}")
         number = float(value)
         if not self.start <= number <= self.end:
             raise ValueError(f"{self.name}: expected a value in [{self.start:g}, {self.end:g}] "

@@ -213,6 +213,8 @@ class Figures:
         if snapshot.error:
             self.time_source.data = {name: [] for name in self.time_source.data}
             self.spike_source.data = {"t": [], "v": []}
+            if self.phase_plane is not None:
+                self.trajectory_source.data = {"v": [], "gate": []}
             return
         wanted = {name: snapshot.traces[name] for name in self.time_source.data
                   if name != "t" and name in snapshot.traces}

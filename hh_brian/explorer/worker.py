@@ -9,6 +9,7 @@ started. So a reader dragging a slider through twenty values waits for one run, 
 from __future__ import annotations
 
 import threading
+import traceback
 
 __all__ = ["LatestOnly", "Superseded"]
 
@@ -55,10 +56,13 @@ class LatestOnly:
         self._generation = 0
         self._delivered = 0
         self._thread = None
+        self._closed = False
 
     def submit(self, job) -> None:
         """Queue ``job``, superseding any job queued or running."""
         with self._condition:
+            if self._closed:
+                return
             self._generation += 1
             self._pending = (self._generation, job)
             if self._thread is None:
@@ -67,22 +71,26 @@ class LatestOnly:
                 self._thread.start()
             self._condition.notify_all()
 
-    @property
-    def busy(self) -> bool:
-        """True while a submitted job's result has not been delivered."""
-        with self._condition:
-            return self._delivered != self._generation
-
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the newest job's result is delivered; False on timeout."""
         with self._condition:
             return self._condition.wait_for(lambda: self._delivered == self._generation,
                                             timeout)
 
+    def close(self) -> None:
+        """Stop the thread once its current job ends; later submissions are ignored."""
+        with self._condition:
+            self._closed = True
+            self._pending = None
+            self._delivered = self._generation
+            self._condition.notify_all()
+
     def _loop(self) -> None:
         while True:
             with self._condition:
-                self._condition.wait_for(lambda: self._pending is not None)
+                self._condition.wait_for(lambda: self._pending is not None or self._closed)
+                if self._closed:
+                    return
                 generation, job = self._pending
                 self._pending = None
 
@@ -97,8 +105,12 @@ class LatestOnly:
                 result = error
             if superseded():
                 continue
-            self._deliver(result)
-            with self._condition:
-                if generation == self._generation:
-                    self._delivered = generation
-                self._condition.notify_all()
+            try:
+                self._deliver(result)
+            except Exception:  # pragma: no cover - a broken deliver must not stop the worker
+                traceback.print_exc()
+            finally:
+                with self._condition:
+                    if generation == self._generation:
+                        self._delivered = generation
+                    self._condition.notify_all()

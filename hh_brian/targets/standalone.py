@@ -236,14 +236,18 @@ def _scratch(plan: NetworkPlan, project: pathlib.Path) -> pathlib.Path:
     The program writes every result to a file that Python then reads; on a disk-backed
     folder the file system's bookkeeping costs milliseconds per run, which a repeated small
     run (a slider moved in the explorer) notices. Large runs stay on disk, so that their
-    results do not sit in memory twice.
+    results do not sit in memory twice, and so do runs when /dev/shm lacks the room or does
+    not exist. Each run removes its folder; a run killed from outside leaves it behind (its
+    name starts with ``hh_brian-run-``).
     """
     samples = -(-plan.n_steps // plan.record_every) + 1
     recorded = len(plan.record_indices) if plan.record_indices is not None else plan.n_neurons
     size = 8 * (samples * recorded * len(plan.record) + int(np.prod(plan.input_shape))
                 + 16 * plan.n_neurons)
     if size < _IN_MEMORY_BYTES and os.access(_SHARED_MEMORY, os.W_OK | os.X_OK):
-        return _SHARED_MEMORY
+        # Room for the files twice over (a container's /dev/shm can be as small as 64 MB).
+        if shutil.disk_usage(_SHARED_MEMORY).free > 2 * size:
+            return _SHARED_MEMORY
     return project
 
 
