@@ -59,6 +59,12 @@ SLOW_DOCTESTS = {
     "hh_brian.explorer.launch.serve",
     "hh_brian.explorer.app.Explorer",
     "hh_brian.explorer.app.RunningServer",
+    "hh_brian.fit.fitting.fit_trace",
+    "hh_brian.explorer.app.Explorer.settings",
+    "hh_brian.explorer.app.Explorer.set",
+    "hh_brian.explorer.app.Explorer.reset",
+    "hh_brian.explorer.app.Explorer.wait",
+    "hh_brian.explorer.app.Explorer.close",
     "hh_brian.explorer.app.serve",
 }
 

@@ -38,7 +38,7 @@ def _mode(target, record, slow=False):
 
 
 MODES = [_mode("numpy", None), _mode("numpy", ["v"]), _mode("numpy", ["n"]),
-         _mode("numpy", []), _mode("cython", None), _mode("cython", [], slow=True),
+         _mode("numpy", []), _mode("cython", None, slow=True), _mode("cython", [], slow=True),
          _mode("cpp_standalone", None, slow=True), _mode("cpp_standalone", [], slow=True)]
 
 
@@ -72,7 +72,8 @@ def test_the_advice_fits_the_method():
     assert "method='exponential_euler'" in str(caught.value)
 
 
-@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("target", ["cython", "numpy",
+                                    pytest.param("cpp_standalone", marks=pytest.mark.slow)])
 def test_a_batch_keeps_the_neurons_that_did_not_diverge(target):
     # g_Na = 50 mS/cm^2 is stable at dt = 0.1 ms under a constant 10 uA/cm^2; 120 is not.
     g_Na = [120, 50, 120, 50] * mS / cm**2
@@ -93,8 +94,9 @@ def test_a_batch_keeps_the_neurons_that_did_not_diverge(target):
     assert "2 diverged" in repr(batch)
 
 
-@pytest.mark.parametrize("target", ["cython", pytest.param("cpp_standalone",
-                                                          marks=pytest.mark.slow)])
+# numpy quickly; the compiled targets (seconds of compiling each) with the slow tests.
+@pytest.mark.parametrize("target", ["numpy", pytest.param("cython", marks=pytest.mark.slow),
+                                    pytest.param("cpp_standalone", marks=pytest.mark.slow)])
 def test_spikes_only_batches_mark_diverged_neurons_too(target):
     batch = hh_brian.simulate("hodgkin_huxley", 50 * ms, 10 * UA_CM2, dt=0.1 * ms,
                               target=target, params={"g_Na": [120, 50] * mS / cm**2},

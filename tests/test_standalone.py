@@ -88,6 +88,7 @@ def test_interleaved_models_in_one_process():
     assert _max_dv(runtime, results["hodgkin_huxley"][0]) <= TOL
 
 
+@pytest.mark.slow
 def test_batch_and_spikes_only_mode():
     currents = [0, 5, 10, 20] * uA / cm**2
     ours = hh_brian.simulate("hodgkin_huxley", 100 * ms, stimuli.constant(currents),

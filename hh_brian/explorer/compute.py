@@ -141,10 +141,10 @@ class Snapshot:
     Examples
     --------
     >>> snap = run(Settings("hodgkin_huxley", stimulus="step",
-    ...                     stimulus_values={"amplitude": 10, "start": 10, "stop": 90},
-    ...                     duration=100), target="numpy")
+    ...                     stimulus_values={"amplitude": 10, "start": 10, "stop": 40},
+    ...                     duration=50), target="numpy")
     >>> snap.spike_count, round(snap.rate, 1), sorted(snap.traces)[:3]
-    (6, 60.0, ['I_K', 'I_L', 'I_Na'])
+    (3, 60.0, ['I_K', 'I_L', 'I_Na'])
     """
 
     settings: Settings
