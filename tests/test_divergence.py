@@ -15,7 +15,6 @@ from hh_brian import reference
 from hh_brian.sweeps import fi_curve, sweep
 
 UA_CM2 = uA / cm**2
-TARGETS = ["cython", "numpy", "cpp_standalone"]
 UNSTABLE = {"model": "hodgkin_huxley", "duration": 50 * ms, "dt": 0.1 * ms}
 
 
