@@ -150,7 +150,10 @@ def test_the_number_pattern_reads_prose_as_intended():
     assert NUMBER.findall(text) == ["-54.4", "1", "1/1.1", "0.09", "+14"]
 
 
-@pytest.mark.parametrize("model", hh_brian.list_models(), ids=lambda m: m.name)
+# Hodgkin-Huxley's in the quick suite; every model's (a compiled run each) with the slow tests.
+@pytest.mark.parametrize("model", [
+    pytest.param(m, id=m.name, marks=() if m.name == "hodgkin_huxley" else pytest.mark.slow)
+    for m in hh_brian.list_models()])
 def test_every_number_in_a_description_is_checked(model):
     numbers = set(NUMBER.findall(model.description))
     unchecked = numbers - set(CLAIMS[model.name])
