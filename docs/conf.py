@@ -57,7 +57,10 @@ autosummary_generate = False
 numpydoc_show_class_members = False
 numpydoc_validation_checks = set()
 nitpicky = False
-suppress_warnings = []
+# The explorer's cells in the notebooks also output Panel's notebook extension, as mime types
+# that only a live Jupyter front end runs (application/vnd.holoviews_*); a static page has no
+# use for them, and myst-nb says it skips them.
+suppress_warnings = ["mystnb.unknown_mime_type"]
 
 #: Examples run to produce the documentation's figures.
 EXAMPLES = ["model_figures.py", "dvdt_analysis.py", "noise_run.py", "bifurcation.py",
