@@ -24,18 +24,8 @@ from brian2 import cm, mS, ms, uA
 
 import hh_brian
 from hh_brian.explorer import Settings, run
+from hh_brian.explorer.page import FIND_IN_PAGE
 
-_FIND = """
-window.hhDeep = function (selector) {
-  const found = [];
-  const visit = (root) => {
-    root.querySelectorAll(selector).forEach((el) => found.push(el));
-    root.querySelectorAll('*').forEach((el) => { if (el.shadowRoot) visit(el.shadowRoot); });
-  };
-  visit(document);
-  return found;
-};
-"""
 
 # Installed once the page shows its first result: times from each release (pointerup) to the
 # status line's new text, and to the end of the frame that draws the traces' new data (an
@@ -112,12 +102,9 @@ def slider_latency(moves):
     try:
         driver.get(server.url)
         WebDriverWait(driver, 300, poll_frequency=0.1).until(lambda d: d.execute_script(
-            _FIND + "return hhDeep('.hh-spike-count').length > 0;"))
-        driver.execute_script(_FIND + _HOOKS)
-        handle = driver.execute_script(
-            "return hhDeep('.bk-slider-title').filter((t) => "
-            "t.textContent.startsWith('g_Na (')).map((t) => "
-            "t.getRootNode().querySelector('.noUi-handle'))[0];")
+            FIND_IN_PAGE + "return hhDeep('.hh-spike-count').length > 0;"))
+        driver.execute_script(FIND_IN_PAGE + _HOOKS)
+        handle = driver.execute_script("return hhSlider('g_Na (');")
         track = driver.execute_script("return arguments[0].closest('.noUi-base') || "
                                       "arguments[0].parentNode.parentNode;", handle)
         # 60 mS/cm^2 of the 0-480 range: g_Na goes 120 -> 60 -> 120 ..., 2 -> 0 -> 2 spikes, so

@@ -13,34 +13,16 @@ from urllib.parse import urlparse
 
 import pytest
 
+from hh_brian.explorer.page import FIND_IN_PAGE
+
 pytestmark = pytest.mark.slow
 
 _BROWSER, _DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 
-# Bokeh and Panel draw every widget inside shadow roots: search through all of them.
-_DEEP = """
-window.hhDeep = function (selector) {
-  const found = [];
-  const visit = (root) => {
-    root.querySelectorAll(selector).forEach((el) => found.push(el));
-    root.querySelectorAll('*').forEach((el) => { if (el.shadowRoot) visit(el.shadowRoot); });
-  };
-  visit(document);
-  return found;
-};
-window.hhSlider = function (prefix) {
-  return hhDeep('.bk-slider-title').filter((t) => t.textContent.startsWith(prefix))
-    .map((t) => t.getRootNode().querySelector('.noUi-handle'))[0];
-};
-window.hhSpikes = function () {
-  const el = hhDeep('.hh-spike-count')[0];
-  return el ? el.textContent : '';
-};
-"""
 
 
 def _text(driver, script):
-    return driver.execute_script(_DEEP + script)
+    return driver.execute_script(FIND_IN_PAGE + script)
 
 
 @pytest.fixture(scope="module")
