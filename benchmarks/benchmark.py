@@ -6,7 +6,10 @@ Prints tables for HH (``neuron_func_7``) with forward Euler at dt = 0.01 ms and 
 1. ns per neuron-step for N = 1, 100, 10,000, 100,000 neurons on every target, the
    vectorised numpy reference integrator, NEURON when it is installed (its ``hh`` mechanism
    in single-compartment sections with the same parameters), and a plain C loop of the same
-   equations compiled here with the same flags (the floor); each with its ratio to the floor;
+   equations compiled here with the same flags plus OpenMP (the floor); each with its ratio
+   to the floor. The floor is the C program's whole run, process start included, as
+   hh_brian's calls are timed; the line "C loop, own clock" is its loop alone, timed inside
+   the program;
 2. the latency of a repeated single-neuron 200-ms run whose parameters change (warm cache),
    and of the first run (cold cache);
 3. peak memory of 10,000 neurons for 1 s, spikes only;
@@ -14,11 +17,14 @@ Prints tables for HH (``neuron_func_7``) with forward Euler at dt = 0.01 ms and 
 
 Usage::
 
-    python benchmarks/benchmark.py [--quick] [--memory-only]
+    python benchmarks/benchmark.py [--quick] [--memory-only] [--floor]
 
 ``--quick`` is a smoke run of about a minute and a half: N = 1 and 10,000 for 50 ms and the
-repeated-run latency. ``--memory-only`` prints the peak-memory table alone. Timings are
-wall-clock, best of a few repeats; compilation is excluded except in the cold-start line.
+repeated-run latency. ``--memory-only`` prints the peak-memory table alone. ``--floor``
+prints only the comparison the compiled target is held to: 10,000 neurons for 200 ms,
+spikes only, the C loop's whole run against hh_brian's whole ``simulate`` call on
+cpp_standalone, best of 7 each, interleaved, and their ratio. Timings are wall-clock, best
+of a few repeats; compilation is excluded except in the cold-start line.
 """
 
 import argparse
@@ -86,12 +92,14 @@ def c_floor(workdir, flags):
                    check=True)
 
     def run(N, steps):
+        """(whole-run wall clock, the loop's own omp_get_wtime clock), in seconds."""
         # Threads as the standalone target uses them: one thread for small groups.
         threads = str(os.cpu_count() or 1) if N >= standalone_threshold() else "1"
+        env = {**os.environ, "OMP_NUM_THREADS": threads}
+        start = time.perf_counter()
         out = subprocess.run([str(binary), str(N), str(steps)], capture_output=True,
-                             text=True, check=True,
-                             env={**os.environ, "OMP_NUM_THREADS": threads}).stdout.split()
-        return float(out[0])
+                             text=True, check=True, env=env).stdout.split()
+        return time.perf_counter() - start, float(out[0])
 
     return run
 
@@ -233,6 +241,9 @@ def _parser():
                              "no NEURON, cold start, memory or scaling tables")
     parser.add_argument("--memory-only", action="store_true",
                         help="only the peak-memory table (10,000 neurons for 1 s)")
+    parser.add_argument("--floor", action="store_true",
+                        help="only the 10,000-neuron 200-ms comparison of cpp_standalone with "
+                             "the C loop: whole runs, best of 7, interleaved, and their ratio")
     return parser
 
 
@@ -250,8 +261,10 @@ def speed_table(work, quick):
           f"{'x floor':>8s}")
     for N, duration in durations.items():
         steps = int(round(duration / 0.01))
-        floor_s = min(floor(N, steps) for _ in range(3))
-        engines = [("C loop (floor)", None, duration)]
+        timings = [floor(N, steps) for _ in range(3)]
+        floor_s = min(whole for whole, _ in timings)
+        loop_s = min(loop for _, loop in timings)
+        engines = [("C loop (floor)", None, duration), ("C loop, own clock", loop_s, duration)]
         # The slow engines run shorter (at most 2e7 neuron-steps): ns per neuron-step is
         # what is compared, and it does not depend on the duration (see the last table).
         short = min(duration, max(1, int(2e7 / N * 0.01)))
@@ -266,12 +279,45 @@ def speed_table(work, quick):
             engines.append(("NEURON hh", neuron, duration))
         floor_ns = floor_s / (N * steps) * 1e9
         for name, runner, ms_sim in engines:
-            seconds = floor_s if runner is None else best_of(runner, 2 if N > 100 else 3)
+            if runner is None:
+                seconds = floor_s
+            elif isinstance(runner, float):
+                seconds = runner
+            else:
+                seconds = best_of(runner, 2 if N > 100 else 3)
             ns = seconds / (N * int(round(ms_sim / 0.01))) * 1e9
             print(f"{name:22s} {N:8d} {ms_sim:7d} {seconds:8.3f} {ns:15.2f} "
                   f"{ns / floor_ns:8.2f}", flush=True)
     if not quick and neuron_runner(1, 1) is None:
         print("NEURON: not installed (pip install neuron to include it)")
+
+
+def floor_comparison(work, repeats=7):
+    """The 10,000-neuron, 200-ms run: the C loop against hh_brian's cpp_standalone.
+
+    Both are timed as whole runs, process start included (the C program under
+    subprocess.run, hh_brian's call around its own subprocess), interleaved, best of
+    ``repeats``; the C loop's own clock (inside its process, loop only) is printed beside.
+    """
+    from hh_brian.targets import standalone
+
+    floor = c_floor(work, standalone.COMPILE_FLAGS)
+    N, duration = 10_000, 200
+    steps = int(round(duration / 0.01))
+    standalone_run = hh_brian_runner("cpp_standalone", N, duration)  # builds once
+    floor(N, steps)  # warm
+    c_whole, c_loop, hh = [], [], []
+    for _ in range(repeats):
+        whole, loop = floor(N, steps)
+        c_whole.append(whole)
+        c_loop.append(loop)
+        hh.append(best_of(standalone_run, 1))
+    print(f"# floor: HH 4D, N = {N:,}, {duration} ms, spikes only; best of {repeats}, "
+          f"interleaved; {os.cpu_count()} cores")
+    print(f"C loop, whole run           {min(c_whole):8.3f} s")
+    print(f"C loop, own clock (loop)    {min(c_loop):8.3f} s")
+    print(f"hh_brian cpp_standalone     {min(hh):8.3f} s")
+    print(f"ratio (whole runs)          {min(hh) / min(c_whole):8.2f}", flush=True)
 
 
 def repeated_runs():
@@ -322,6 +368,12 @@ def main(argv=None):
             memory_report(target)
         return
     work = pathlib.Path(tempfile.mkdtemp(prefix="hh-bench-"))
+    if args.floor:
+        try:
+            floor_comparison(work)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return
     try:
         speed_table(work, args.quick)
         repeated_runs()
