@@ -41,6 +41,10 @@ def _frozen(mapping) -> Mapping:
     return types.MappingProxyType(dict(mapping))
 
 
+def _rebuild_model(fields: dict) -> "Model":
+    return Model(**fields)
+
+
 @dataclass(frozen=True, eq=False)
 class Model:
     """A membrane model: Brian2 equations with units, default parameters and initial-state rule.
@@ -140,6 +144,15 @@ class Model:
         # The defaults themselves must be valid values (scalars only: a batch is checked
         # when it is made, by with_params).
         _check_in_range(self, self.params)
+
+    def __reduce__(self):
+        # Pickled field by field (its mappings are read-only views, which cannot be
+        # pickled), so that a model travels to another process (a sweep's workers).
+        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        for name, value in fields.items():
+            if isinstance(value, types.MappingProxyType):
+                fields[name] = dict(value)
+        return (_rebuild_model, (fields,))
 
     @property
     def param_ranges(self) -> Mapping[str, Interval]:

@@ -118,6 +118,12 @@ class SimulationResult:
         Neurons whose state became NaN or infinite, with the time it first did. Empty when
         none did (a single neuron that diverges raises
         :class:`~hh_brian.errors.IntegrationError` instead).
+    v_end : Quantity
+        v at the end of the run (after the last step), one value per neuron for a batch;
+        NaN for a neuron that diverged.
+    v_peak : Quantity or None
+        With ``track_peak``: the highest v over the run, from the initial state to the end;
+        NaN for a neuron that diverged.
 
     Examples
     --------
@@ -146,6 +152,8 @@ class SimulationResult:
     spike_threshold: Quantity
     spike_events: SpikeEvents | None = None
     diverged: Mapping[int, Quantity] = field(default_factory=dict)
+    v_end: Quantity | None = None
+    v_peak: Quantity | None = None
 
     def __getattr__(self, name):
         traces = self.__dict__.get("traces", {})
@@ -291,7 +299,7 @@ def _spikes_from_events(events: SpikeEvents, n_neurons: int, max_width) -> list:
 def simulate(model, duration=None, current=None, *, dt=0.01 * ms, method="euler",
              target="cython", params=None, initial=None, record=None, record_neurons=None,
              record_dt=None, spike_threshold=0 * mV, memory_limit=None,
-             progress=False) -> SimulationResult:
+             progress=False, track_peak=False) -> SimulationResult:
     """Simulate a model with Brian2 code generation.
 
     Parameters
@@ -341,6 +349,8 @@ def simulate(model, duration=None, current=None, *, dt=0.01 * ms, method="euler"
         True shows a progress bar on standard error for runs longer than 2 s of wall time;
         a callable is used as Brian2's report callback
         ``f(elapsed, fraction_completed, start, duration)``.
+    track_peak : bool, default False
+        Keep each neuron's highest v over the run (``result.v_peak``) without recording v.
 
     Returns
     -------
@@ -393,13 +403,15 @@ def simulate(model, duration=None, current=None, *, dt=0.01 * ms, method="euler"
         progress = None
     elif not callable(progress):
         raise TypeError(f"progress: expected True, False or a callable, got {progress!r}")
+    if not isinstance(track_peak, (bool, np.bool_)):
+        raise TypeError(f"track_peak: expected True or False, got {track_peak!r}")
     # Without v among the traces, spikes are detected while running (spikes-only mode).
     spikes_online = "v" not in record
     spec = RunSpec(model=model, n_neurons=n_total, n_steps=n_steps, dt=dt, method=method,
                    stimulus=stimulus, initial=initial, record=record,
                    record_indices=record_indices, record_every=record_every,
                    spike_threshold=float(spike_threshold / volt) if spikes_online else None,
-                   progress=progress)
+                   progress=progress, track_peak=bool(track_peak))
     recording = runner.run(spec)
 
     batch = n_neurons is not None
@@ -419,7 +431,18 @@ def simulate(model, duration=None, current=None, *, dt=0.01 * ms, method="euler"
         initial=used_initial, current=stimulus, n_neurons=n_total,
         record_neurons=record_indices, record_dt=record_every * dt,
         spike_threshold=spike_threshold, spike_events=recording.spike_events,
-        diverged={k: step * dt for k, step in diverged.items()})
+        diverged={k: step * dt for k, step in diverged.items()},
+        v_end=_per_neuron(recording.v_end, batch, diverged),
+        v_peak=_per_neuron(recording.v_peak, batch, diverged))
+
+
+def _per_neuron(values, batch: bool, diverged: dict):
+    """One value per neuron (NaN for a diverged one), or the single neuron's value."""
+    if values is None:
+        return None
+    plain = np.array(values / volt, dtype=float)
+    plain[list(diverged)] = np.nan
+    return (plain if batch else plain[0]) * volt
 
 
 def _first_non_finite_steps(recording: Recording, spec: RunSpec) -> dict[int, int]:

@@ -179,7 +179,10 @@ def main(folder: pathlib.Path) -> None:
     device.compile_source(str(folder), get_compiler_and_args()[0], False, False)
 
     group = built.group
-    files = {"time_finite": device.get_array_filename(group.variables["time_finite"])}
+    files = {"time_finite": device.get_array_filename(group.variables["time_finite"]),
+             "v_end": device.get_array_filename(group.variables["v"])}
+    if plan.track_peak:
+        files["v_peak"] = device.get_array_filename(group.variables["v_peak"])
     dims, n_recorded = {}, plan.n_neurons
     if built.state_monitor is not None:
         monitor = built.state_monitor

@@ -54,6 +54,8 @@ class RunSpec:
         None when traces are recorded (spikes are then read off ``v``).
     progress : callable or None
         Brian2's report callback.
+    track_peak : bool
+        Keep each neuron's highest v over the run (``v_peak``), whatever is recorded.
 
     Examples
     --------
@@ -79,6 +81,7 @@ class RunSpec:
     record_every: int = 1
     spike_threshold: float | None = None
     progress: Callable | None = None
+    track_peak: bool = False
 
     @property
     def duration(self) -> Quantity:
@@ -155,6 +158,11 @@ class Recording:
         Per neuron: the time during which the whole state stayed finite, ``k·dt`` where k
         is the first step at which some state variable was NaN or infinite; the run's
         duration for a neuron that never diverged.
+    v_end : Quantity
+        Per neuron: v at the end of the run (after the last step).
+    v_peak : Quantity or None
+        Per neuron: the highest v over the run, initial and final state included (with
+        ``track_peak``; None otherwise).
 
     Examples
     --------
@@ -173,6 +181,8 @@ class Recording:
     traces: Mapping[str, Quantity]
     spike_events: SpikeEvents | None
     time_finite: Quantity
+    v_end: Quantity | None = None
+    v_peak: Quantity | None = None
 
 
 class Target(abc.ABC):

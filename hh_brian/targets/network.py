@@ -21,6 +21,9 @@ the spikes-only mode's ``dtime_above_threshold/dt = int(v >= θ)`` and ``dtime_a
     and the reset sets them back to 0. The spike's onset is the event's time minus the time
     above θ; whether the excursion was brief and high enough to be a spike is decided
     afterwards, exactly as for a recorded trace.
+with ``track_peak``, ``v_peak : volt``
+    the highest v so far, updated at the end of every step (operation ``peak``) and
+    starting at the initial v, so that it covers every state of the run without recording v.
 """
 
 from __future__ import annotations
@@ -96,6 +99,7 @@ class NetworkPlan:
     spike_height: float | None  # volts: the level a spike must reach, threshold + min height
     input_shape: tuple
     input_is_current: bool
+    track_peak: bool = False
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -138,12 +142,14 @@ def plan_network(spec: RunSpec, inputs: InputPlan) -> NetworkPlan:
         height = spec.spike_threshold + MIN_HEIGHT_MV * 1e-3
         lines += [f"dtime_above_threshold/dt = int(v >= {spec.spike_threshold!r}*volt) : second",
                   f"dtime_above_height/dt = int(v >= {height!r}*volt) : second"]
+    if spec.track_peak:
+        lines.append("v_peak : volt")
     return NetworkPlan(
         equations="\n".join(lines), n_neurons=int(spec.n_neurons), n_steps=int(spec.n_steps),
         dt=float(spec.dt / second), method=spec.method, record=tuple(spec.record),
         record_indices=spec.record_indices, record_every=int(spec.record_every),
         spike_threshold=spec.spike_threshold, spike_height=height, input_shape=tuple(np.shape(inputs.table)),
-        input_is_current=inputs.table_is_current)
+        input_is_current=inputs.table_is_current, track_peak=bool(spec.track_peak))
 
 
 def run_values(spec: RunSpec, inputs: InputPlan) -> dict[str, object]:
@@ -174,6 +180,8 @@ def run_values(spec: RunSpec, inputs: InputPlan) -> dict[str, object]:
     if spec.spike_threshold is not None:
         above = np.asarray(values["v"] / volt) >= spec.spike_threshold
         values["time_above_threshold"] = np.where(above, np.inf, 0.0) * second
+    if spec.track_peak:
+        values["v_peak"] = values["v"]
     return values
 
 
@@ -238,6 +246,10 @@ def build_network(plan: NetworkPlan, input_table, codeobj_class=None) -> Built:
                                "time_above_height = 0*second") if spikes else None,
                         codeobj_class=codeobj_class, name="neurons")
     objects = [group]
+    if plan.track_peak:
+        # After the step's update: with the initial value (v at t = 0), every state counts.
+        objects.append(group.run_regularly("v_peak = v_peak + int(v > v_peak) * (v - v_peak)",
+                                           when="end", name="peak", codeobj_class=codeobj_class))
     state_monitor = spike_monitor = None
     if spikes:
         # Until v has been at or above the threshold, a value below it is no return.

@@ -117,4 +117,5 @@ class RuntimeTarget(Target):
                                  widths=widths,
                                  high_enough=np.asarray(monitor.time_above_height[:]) > 0)
         return Recording(t=t, traces=traces, spike_events=events,
-                         time_finite=built.group.time_finite[:])
+                         time_finite=built.group.time_finite[:], v_end=built.group.v[:],
+                         v_peak=built.group.v_peak[:] if plan.track_peak else None)

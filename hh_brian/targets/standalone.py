@@ -32,7 +32,7 @@ import tempfile
 import time
 
 import numpy as np
-from brian2 import Quantity, second
+from brian2 import Quantity, second, volt
 from brian2.units.fundamentalunits import get_or_create_dimension
 
 from .base import Recording, RunSpec, SpikeEvents, Target
@@ -143,6 +143,12 @@ class StandaloneTarget(Target):
     Registered as ``hh_brian.TARGETS["cpp_standalone"]``; use it through
     :func:`hh_brian.simulate`.
 
+    Parameters
+    ----------
+    threads : int, optional
+        OpenMP threads of the compiled program; 0 builds it without OpenMP. Default: every
+        core from 2,000 neurons on, none below.
+
     Examples
     --------
     >>> from brian2 import ms, mV, mS, uA, cm
@@ -160,10 +166,18 @@ class StandaloneTarget(Target):
 
     description = "Brian2 C++ standalone, compiled once per code shape and cached"
 
+    def __init__(self, threads: int | None = None):
+        if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int)
+                                    or threads < 0):
+            raise ValueError(f"threads: expected None or a whole number >= 0, got {threads!r}")
+        self.threads = threads
+
     def run(self, spec: RunSpec) -> Recording:
         inputs = plan_input(spec.stimulus, spec.n_steps, spec.dt)
         plan = plan_network(spec, inputs)
-        threads = (os.cpu_count() or 1) if spec.n_neurons >= _THREADS_FROM_NEURONS else 0
+        threads = self.threads
+        if threads is None:
+            threads = (os.cpu_count() or 1) if spec.n_neurons >= _THREADS_FROM_NEURONS else 0
         project = self._project(_build_description(plan, threads))
         manifest = json.loads((project / "manifest.json").read_text())
         run_dir = pathlib.Path(tempfile.mkdtemp(prefix="hh_brian-run-", dir=_scratch(plan, project)))
@@ -268,7 +282,9 @@ def _read_results(manifest: dict, run_dir: pathlib.Path, plan: NetworkPlan) -> R
                              onsets=onsets, widths=widths,
                              high_enough=np.fromfile(run_dir / files["spike_height"]) > 0)
     time_finite = np.fromfile(run_dir / files["time_finite"]) * second
-    return Recording(t=t, traces=traces, spike_events=events, time_finite=time_finite)
+    v_peak = np.fromfile(run_dir / files["v_peak"]) * volt if plan.track_peak else None
+    return Recording(t=t, traces=traces, spike_events=events, time_finite=time_finite,
+                     v_end=np.fromfile(run_dir / files["v_end"]) * volt, v_peak=v_peak)
 
 
 def _dimension(text):
