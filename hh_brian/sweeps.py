@@ -1,12 +1,15 @@
-"""Parameter sweeps, f–I curves and rheobase, each as one batch run of many neurons.
+"""Parameter sweeps, f–I curves and rheobase: many neurons, run in chunks, reduced to measures.
 
-Every function here builds one group of N neurons, one per parameter set or input current,
-and runs it once, on any target: the cost of a sweep is that of one run of N neurons.
+Every function here runs one neuron per parameter set or input current, as batches
+(:mod:`hh_brian.parallel`): in this process, in a local pool of processes, or on a Dask
+cluster (``client=``, the ``dask`` extra). :func:`sweep` returns an :class:`xarray.Dataset`
+labelled by the swept values, with the measures and regimes of :mod:`hh_brian.regimes`.
+The traces of a small sweep come from :func:`hh_brian.simulate` with ``params=`` arrays
+(one neuron per value), which is what a sweep runs.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 from dataclasses import dataclass
 
@@ -16,66 +19,44 @@ from brian2 import Quantity, ms, second
 from . import stimuli
 from .errors import IntegrationError
 from .models import get_model
-from .simulation import simulate
-from .units import CURRENT_DENSITY, check_dimension
+from .parallel import Job, run_job
+from .regimes import BLOCK_LEVEL, MEASURES, REGIMES
+from .units import CURRENT_DENSITY, check_dimension, to_display
 
-__all__ = ["FICurve", "SweepResult", "fi_curve", "rheobase", "sweep"]
+__all__ = ["FICurve", "fi_curve", "rheobase", "sweep"]
 
-
-@dataclass(frozen=True)
-class SweepResult:
-    """A sweep's run and the parameters of each of its neurons.
-
-    Attributes
-    ----------
-    result : SimulationResult
-        The batch run; row k of every trace is neuron k.
-    labels : list of dict
-        ``labels[k]`` maps each swept name to neuron k's value.
-
-    Examples
-    --------
-    >>> from brian2 import mV, ms
-    >>> out = sweep("passive_membrane", {"E_L": [-70, -60]*mV}, duration=5*ms, target="numpy")
-    >>> [float(label["E_L"] / mV) for label in out.labels], out.find(E_L=-60*mV)
-    ([-70.0, -60.0], [1])
-    """
-
-    result: object
-    labels: list
-
-    def spike_counts(self) -> np.ma.MaskedArray:
-        """Number of spikes of each neuron; masked where the neuron diverged."""
-        return _counts(self.result.spike_times())
-
-    @property
-    def diverged(self) -> dict:
-        """Neurons whose integration diverged, with the time it did (see ``labels``)."""
-        return dict(self.result.diverged)
-
-    def find(self, **values) -> list[int]:
-        """Indices of the neurons whose labels match the given values."""
-        matches = []
-        for k, label in enumerate(self.labels):
-            if all(np.isclose(float(label[n] / _unit_of(label[n])),
-                              float(v / _unit_of(label[n]))) for n, v in values.items()):
-                matches.append(k)
-        return matches
+#: Options of :func:`hh_brian.simulate` a sweep passes on to every run.
+_RUN_OPTIONS = ("dt", "method", "target", "params", "initial", "spike_threshold")
+#: Options of :func:`hh_brian.parallel.run_job`.
+_PLACEMENT = ("client", "chunk_size", "n_jobs", "store", "progress")
 
 
-def _counts(spike_times, since=None) -> np.ma.MaskedArray:
-    """Spikes per neuron (from ``since`` on), masked for the neurons that diverged (None)."""
-    counts = [0 if times is None else int(np.sum(times >= since) if since is not None
-                                          else len(times)) for times in spike_times]
-    return np.ma.masked_array(counts, mask=[times is None for times in spike_times])
+def _job_options(options: dict, function: str) -> tuple[dict, dict]:
+    """Split ``**options`` into the runs' options and where to run them."""
+    unknown = sorted(set(options) - set(_RUN_OPTIONS) - set(_PLACEMENT))
+    if unknown:
+        raise TypeError(f"{function}() got unexpected options {unknown}; it takes "
+                        f"{', '.join(_RUN_OPTIONS + _PLACEMENT)} (it records no traces: use "
+                        f"hh_brian.simulate with params= arrays for those)")
+    run = {name: options[name] for name in _RUN_OPTIONS if name in options}
+    run.setdefault("target", "cpp_standalone")
+    placement = {name: options[name] for name in _PLACEMENT if name in options}
+    return run, placement
 
 
-def _unit_of(value):
-    return Quantity(1, dim=value.dim) if isinstance(value, Quantity) else 1
+def _per_point(run: dict, n: int, values: dict) -> None:
+    """Move the arrays of ``params`` (one value per point) among the swept values."""
+    params = dict(run.get("params") or {})
+    for name, value in list(params.items()):
+        if np.ndim(value) == 1 and np.size(value) == n:
+            values[name] = params.pop(name)
+    if params or "params" in run:
+        run["params"] = params
 
 
-def sweep(model, grid: dict, current=None, *, product: bool = True, **options) -> SweepResult:
-    """Run every parameter set of a grid as one batch.
+def sweep(model, grid: dict, current=None, *, duration=None, product: bool = True,
+          transient=None, block_level=BLOCK_LEVEL, **options):
+    """Run every parameter set of a grid and label its measures: an :class:`xarray.Dataset`.
 
     Parameters
     ----------
@@ -84,28 +65,44 @@ def sweep(model, grid: dict, current=None, *, product: bool = True, **options) -
         Values of each swept parameter. The special name ``"amplitude"`` sweeps the
         amplitude of ``current`` (a constant, step, pulse, protocol or noise stimulus).
     current : Stimulus or Quantity, optional
-        The input, shared by all neurons unless ``"amplitude"`` is swept.
+        The input, shared by all points unless ``"amplitude"`` is swept (default: the
+        model's own).
+    duration : Quantity (time), optional
+        Default: the model's source duration.
     product : bool, default True
-        True: every combination of the values (a grid). False: the k-th values of every
-        name together (a list of parameter sets; all lists must have one length).
+        True: every combination of the values, one dimension per name. False: the k-th
+        values of every name together (one dimension, ``point``; all lists of one length).
+    transient : Quantity (time), optional
+        Start of the window of the rate and of repetitive firing (default: half the run).
+    block_level : Quantity (voltage), default -50 mV
+        See :mod:`hh_brian.regimes`.
     **options
-        Passed to :func:`hh_brian.simulate` (duration, target, dt, record, ...).
+        For every run: ``dt``, ``method``, ``target`` (default ``"cpp_standalone"``),
+        ``params`` (fixed values), ``initial``, ``spike_threshold``. Where to run:
+        ``client`` (a :class:`dask.distributed.Client`), ``chunk_size``, ``n_jobs``,
+        ``store`` (a folder: finished chunks are kept, and a repeated call resumes),
+        ``progress`` (see :func:`hh_brian.parallel.run_job`).
 
     Returns
     -------
-    SweepResult
+    xarray.Dataset
+        One variable per measure of :data:`hh_brian.regimes.MEASURES` (``spike_count``,
+        ``rate``, ``first_spike``, ``v_peak``, ``v_end``, ``diverged``, ``diverged_at``,
+        ``regime``), over one dimension per swept name; coordinates in the display units
+        named by their ``units`` attribute. ``regime`` carries the CF attributes
+        ``flag_values`` and ``flag_meanings``. ``to_netcdf`` writes it with scipy.
 
     Examples
     --------
     >>> from brian2 import mS, cm, uA, ms
     >>> from hh_brian.sweeps import sweep
-    >>> out = sweep("hodgkin_huxley", {"g_Na": [100, 120]*mS/cm**2,
-    ...                                "amplitude": [5, 10]*uA/cm**2},
-    ...             current=stimuli.constant(1*uA/cm**2), duration=50*ms, target="numpy")
-    >>> len(out.labels), out.result.v.shape
-    (4, (4, 5000))
-    >>> out.spike_counts()[out.find(g_Na=120*mS/cm**2, amplitude=10*uA/cm**2)].tolist()
-    [4]
+    >>> ds = sweep("hodgkin_huxley", {"g_Na": [60, 120]*mS/cm**2, "amplitude": [3, 10]*uA/cm**2},
+    ...            current=stimuli.constant(1*uA/cm**2), duration=200*ms, target="numpy")
+    >>> ds.spike_count.dims, ds.g_Na.attrs["units"]
+    (('g_Na', 'amplitude'), 'mS/cm^2')
+    >>> at_120 = ds.sel(g_Na=120)
+    >>> at_120.spike_count.values.tolist(), [REGIMES[k] for k in at_120.regime.values]
+    ([1, 14], ['onset', 'repetitive'])
     """
     model = get_model(model)
     if not isinstance(grid, dict) or not grid:
@@ -126,25 +123,60 @@ def sweep(model, grid: dict, current=None, *, product: bool = True, **options) -
                              f"{values!r}")
         columns.append(values)
     if product:
-        index = list(itertools.product(*[range(len(c)) for c in columns]))
+        index = np.array(list(itertools.product(*[range(len(c)) for c in columns])))
     else:
         lengths = {len(c) for c in columns}
         if len(lengths) != 1:
             raise ValueError(f"grid: with product=False every list needs the same length; got "
                              f"{ {n: len(c) for n, c in zip(names, columns)} }")
-        index = [tuple([k] * len(columns)) for k in range(lengths.pop())]
-    per_neuron = {name: column[[row[j] for row in index]]
-                  for j, (name, column) in enumerate(zip(names, columns))}
-    labels = [{name: per_neuron[name][k] for name in names} for k in range(len(index))]
-    amplitude = per_neuron.pop("amplitude", None)
+        index = np.repeat(np.arange(lengths.pop())[:, None], len(columns), axis=1)
+    per_point = {name: column[index[:, j]] for j, (name, column) in enumerate(zip(names, columns))}
     stimulus = stimuli.as_stimulus(current, default=model.default_current)
-    if amplitude is not None:
-        if not stimulus.separable:
-            raise ValueError("grid['amplitude']: sweeping an amplitude needs a constant, step, "
-                             "pulse, protocol or noise stimulus as current")
-        stimulus = dataclasses.replace(stimulus, amplitude=amplitude)
-    result = simulate(model, current=stimulus, params=per_neuron, **options)
-    return SweepResult(result=result, labels=labels)
+    if "amplitude" in per_point and not stimulus.separable:
+        raise ValueError("grid['amplitude']: sweeping an amplitude needs a constant, step, "
+                         "pulse, protocol or noise stimulus as current")
+    for name in names:
+        if name != "amplitude" and name in (options.get("params") or {}):
+            raise ValueError(f"params: {name!r} is swept by the grid; give it once")
+    run, placement = _job_options(options, "sweep")
+    duration = model.duration if duration is None else duration
+    job = Job(model, duration, stimulus, per_point, run, transient, block_level)
+    measures = run_job(job, **placement)
+    return _dataset(job, names, columns, product, measures)
+
+
+def _dataset(job: Job, names: list, columns: list, product: bool, measures: dict):
+    import xarray as xr
+
+    shape = tuple(len(c) for c in columns) if product else (len(columns[0]),)
+    dims = tuple(names) if product else ("point",)
+    coords = {}
+    for name, column in zip(names, columns):
+        numbers, unit = to_display(column)
+        coords[name] = ((name,) if product else ("point",), numbers, {"units": unit})
+    data = {}
+    for name, (unit, description) in MEASURES.items():
+        attrs = {"units": unit, "long_name": description}
+        if name == "regime":
+            attrs.update(flag_values=np.arange(len(REGIMES), dtype=np.int8),
+                         flag_meanings=" ".join(REGIMES))
+        data[name] = (dims, measures[name].reshape(shape), attrs)
+    transient = job.duration / 2 if job.transient is None else job.transient
+    attrs = {"model": job.model.name, "duration_ms": float(job.duration / ms),
+             "transient_ms": float(transient / ms),
+             "block_level_mV": float(to_display(job.block_level)[0]),
+             "current": type(job.stimulus).__name__
+             + (", amplitude swept" if "amplitude" in names else ""),
+             "target": str(job.options.get("target")),
+             "regimes": "hh_brian.regimes: " + ", ".join(REGIMES)}
+    for name in ("dt", "spike_threshold"):
+        if name in job.options:
+            numbers, unit = to_display(job.options[name])
+            attrs[f"{name}_{unit}"] = float(numbers)
+    for name, value in (job.options.get("params") or {}).items():
+        numbers, unit = to_display(value)
+        attrs[f"param_{name}"] = f"{float(numbers):g} {unit}"
+    return xr.Dataset(data, coords=coords, attrs=attrs)
 
 
 @dataclass(frozen=True)
@@ -180,7 +212,7 @@ class FICurve:
 
 
 def fi_curve(model, currents, duration=1000 * ms, *, transient=200 * ms, **options) -> FICurve:
-    """Firing rate for each constant current, in one batch run (spikes only are recorded).
+    """Firing rate for each constant current (spikes only are recorded).
 
     Parameters
     ----------
@@ -190,7 +222,9 @@ def fi_curve(model, currents, duration=1000 * ms, *, transient=200 * ms, **optio
     transient : Quantity (time), default 200 ms
         Spikes before this time are not counted (the onset response).
     **options
-        Passed to :func:`hh_brian.simulate` (target, dt, params, ...).
+        As for :func:`sweep`: ``dt``, ``method``, ``target``, ``params`` (fixed values, or
+        one per current), ``initial``, ``spike_threshold``; ``client``, ``chunk_size``,
+        ``n_jobs``, ``store``, ``progress``.
 
     Returns
     -------
@@ -214,13 +248,18 @@ def fi_curve(model, currents, duration=1000 * ms, *, transient=200 * ms, **optio
     if not 0 * ms <= transient < duration:
         raise ValueError(f"transient: expected 0 <= transient < duration ({duration}), got "
                          f"{transient}")
-    options.setdefault("record", [])
-    result = simulate(model, duration, stimuli.constant(currents), **options)
-    counts = _counts(result.spike_times(), since=transient)
+    run, placement = _job_options(options, "fi_curve")
+    values = {"amplitude": currents}
+    _per_point(run, len(currents), values)
+    job = Job(get_model(model), duration, stimuli.constant(0 * CURRENT_DENSITY), values, run,
+              transient)
+    measures = run_job(job, **placement)
     window = float((duration - transient) / second)
-    rates = counts.astype(float).filled(np.nan) / window / second
-    return FICurve(currents=currents, rates=rates, spike_counts=counts, transient=transient,
-                   duration=duration, diverged=np.ma.getmaskarray(counts))
+    diverged = measures["diverged"]
+    late = np.rint(np.nan_to_num(measures["rate"]) * window).astype(int)
+    counts = np.ma.masked_array(late, mask=diverged)
+    return FICurve(currents=currents, rates=measures["rate"] / second, spike_counts=counts,
+                   transient=transient, duration=duration, diverged=diverged)
 
 
 def rheobase(model, *, low=0 * CURRENT_DENSITY, high=50 * CURRENT_DENSITY,
@@ -244,7 +283,7 @@ def rheobase(model, *, low=0 * CURRENT_DENSITY, high=50 * CURRENT_DENSITY,
     batch : int
         Currents per round (at least 3).
     **options
-        Passed to :func:`hh_brian.simulate`.
+        As for :func:`fi_curve` (``params`` fixed values only).
 
     Returns
     -------
@@ -266,20 +305,25 @@ def rheobase(model, *, low=0 * CURRENT_DENSITY, high=50 * CURRENT_DENSITY,
         raise ValueError(f"tolerance: expected a positive current density, got {tolerance}")
     if not low < high:
         raise ValueError(f"high: expected more than low ({low}), got {high}")
-    if int(batch) < 3:
-        raise ValueError(f"batch: expected at least 3 currents per round, got {batch}")
-    options.setdefault("record", [])
+    if isinstance(batch, bool) or not isinstance(batch, (int, np.integer)) or batch < 3:
+        raise ValueError(f"batch: expected at least 3 currents per round, got {batch!r}")
+    duration = check_dimension(duration, ms, "duration")
+    run, placement = _job_options(options, "rheobase")
+    model = get_model(model)
     lo, hi = float(low / CURRENT_DENSITY), float(high / CURRENT_DENSITY)
     first = True
     while hi - lo > float(tolerance / CURRENT_DENSITY) or first:
         grid = np.linspace(lo, hi, int(batch))
-        result = simulate(model, duration, stimuli.constant(grid * CURRENT_DENSITY), **options)
-        if result.diverged:
+        job = Job(model, duration, stimuli.constant(0 * CURRENT_DENSITY),
+                  {"amplitude": grid * CURRENT_DENSITY}, run, 0 * ms)
+        measures = run_job(job, **placement)
+        if measures["diverged"].any():
             # A bisection cannot step over a run with no answer: say where and stop.
-            neurons = sorted(result.diverged)
-            raise IntegrationError(result.model.name, min(result.diverged.values()),
-                                   result.dt, result.method, neurons=neurons)
-        fires = np.array([len(times) > 0 for times in result.spike_times()])
+            neurons = np.flatnonzero(measures["diverged"]).tolist()
+            raise IntegrationError(model.name, np.nanmin(measures["diverged_at"]) * ms,
+                                   run.get("dt", 0.01 * ms), run.get("method", "euler"),
+                                   neurons=neurons)
+        fires = measures["spike_count"] > 0
         if first:
             if fires[0]:
                 raise ValueError(f"low: the model already fires at {low}; lower it")

@@ -14,29 +14,72 @@ UA_CM2 = uA / cm**2
 
 @pytest.mark.slow  # compiles code of its own (several seconds): with the slow tests
 def test_sweep_labels_match_their_neurons():
-    out = sweep("hodgkin_huxley", {"g_K": [30, 40] * mS / cm**2, "g_Na": [100, 120, 140] * mS / cm**2},
-                current=10 * UA_CM2, duration=20 * ms, target="numpy")
-    assert len(out.labels) == 6 and out.result.v.shape == (6, 2000)
-    for k, label in enumerate(out.labels):
-        assert out.result.params["g_K"][k] == label["g_K"]
-        assert out.result.params["g_Na"][k] == label["g_Na"]
-        single = hh_brian.simulate("hodgkin_huxley", 20 * ms, 10 * UA_CM2, target="numpy",
-                                   params=label)
-        assert np.max(np.abs(np.asarray((single.v - out.result.v[k]) / mV))) < 1e-10
-    assert out.find(g_K=40 * mS / cm**2, g_Na=100 * mS / cm**2) == [3]
+    ds = sweep("hodgkin_huxley", {"g_K": [30, 40] * mS / cm**2,
+                                  "g_Na": [100, 120, 140] * mS / cm**2},
+               current=10 * UA_CM2, duration=40 * ms, target="numpy")
+    assert ds.spike_count.dims == ("g_K", "g_Na") and ds.spike_count.shape == (2, 3)
+    assert ds.g_Na.attrs["units"] == "mS/cm^2" and ds.g_Na.values.tolist() == [100, 120, 140]
+    for g_K in (30, 40):
+        for g_Na in (100, 120, 140):
+            single = hh_brian.simulate("hodgkin_huxley", 40 * ms, 10 * UA_CM2, target="numpy",
+                                       params={"g_K": g_K * mS / cm**2,
+                                               "g_Na": g_Na * mS / cm**2})
+            point = ds.sel(g_K=g_K, g_Na=g_Na)
+            spikes = np.asarray(single.spike_times() / ms)
+            assert int(point.spike_count) == len(spikes)
+            # Spikes only: the onset is the start of the crossing step, within one dt.
+            assert abs(float(point.first_spike) - spikes[0]) <= 0.01 + 1e-9
+            assert float(point.v_peak) == pytest.approx(float(single.v.max() / mV), abs=1e-9)
 
 
 def test_sweep_as_a_list_of_parameter_sets_and_of_amplitudes():
-    out = sweep("passive_membrane", {"g_L": [1, 2] * mS / cm**2, "amplitude": [10, 20] * UA_CM2},
-                current=stimuli.step(1 * UA_CM2, start=1 * ms), product=False,
-                duration=30 * ms, target="numpy")
+    ds = sweep("passive_membrane", {"g_L": [1, 2] * mS / cm**2, "amplitude": [10, 20] * UA_CM2},
+               current=stimuli.step(1 * UA_CM2, start=1 * ms), product=False,
+               duration=30 * ms, target="numpy")
     # E_L + I/g_L: -65 + 10/1 and -65 + 20/2
-    np.testing.assert_allclose(np.asarray(out.result.v[:, -1] / mV), [-55, -55], atol=1e-6)
+    assert ds.v_end.dims == ("point",)
+    np.testing.assert_allclose(ds.v_end.values, [-55, -55], atol=1e-6)
+    assert ds.g_L.values.tolist() == [1, 2] and ds.amplitude.values.tolist() == [10, 20]
     with pytest.raises(ValueError, match="same length"):
         sweep("passive_membrane", {"g_L": [1, 2] * mS / cm**2, "E_L": [-70] * mV},
               product=False)
     with pytest.raises(ValueError, match="unknown parameter 'g_x'"):
         sweep("passive_membrane", {"g_x": [1] * mS / cm**2})
+    with pytest.raises(TypeError, match=r"unexpected options \['record'\].*params= arrays"):
+        sweep("passive_membrane", {"g_L": [1] * mS / cm**2}, record=["v"])
+    with pytest.raises(ValueError, match=r"params: 'g_L' is swept"):
+        sweep("passive_membrane", {"g_L": [1] * mS / cm**2}, params={"g_L": 2 * mS / cm**2})
+
+
+def test_regimes_of_the_textbook_cases():
+    """HH under constant currents: rest, one onset spike, tonic firing, depolarisation block
+    (v settles near -40 mV after one spike above the upper Hopf point, ~154 uA/cm^2 in the
+    1952 model), and a run that diverges (forward Euler with dt = 0.1 ms)."""
+    from hh_brian.regimes import REGIMES
+
+    ds = sweep("hodgkin_huxley", {"amplitude": [0, 3, 10, 200] * UA_CM2},
+               current=stimuli.constant(1 * UA_CM2), duration=200 * ms, target="numpy")
+    assert [REGIMES[k] for k in ds.regime.values] == ["rest", "onset", "repetitive", "block"]
+    assert ds.spike_count.values.tolist() == [0, 1, 14, 1]
+    assert -45 < float(ds.v_end[3]) < -38 and float(ds.v_peak[2]) > 40
+    assert float(ds.rate[2]) == pytest.approx(70, abs=0.5)  # 7 spikes in the last 100 ms
+    diverged = sweep("hodgkin_huxley", {"g_Na": [120, 50] * mS / cm**2}, current=10 * UA_CM2,
+                     duration=50 * ms, dt=0.1 * ms, target="numpy")
+    # At dt = 0.1 ms the source's g_Na diverges; half of it does not.
+    assert [REGIMES[k] for k in diverged.regime.values] == ["diverged", "onset"]
+    assert diverged.diverged.values.tolist() == [True, False]
+
+
+def test_a_sweep_writes_to_netcdf_and_reads_back(tmp_path):
+    import xarray as xr
+
+    ds = sweep("passive_membrane", {"E_L": [-70, -60] * mV}, duration=5 * ms, target="numpy")
+    path = tmp_path / "sweep.nc"
+    ds.to_netcdf(path)  # netCDF3 through scipy: no other library needed
+    back = xr.load_dataset(path)
+    assert back.E_L.attrs["units"] == "mV" and back.regime.attrs["flag_meanings"].split()[0] == "rest"
+    np.testing.assert_array_equal(back.v_end.values, ds.v_end.values)
+    assert back.attrs["model"] == "passive_membrane"
 
 
 def test_fi_curve_is_zero_below_rheobase_and_rises_above():
