@@ -64,7 +64,7 @@ suppress_warnings = ["mystnb.unknown_mime_type"]
 
 #: Examples run to produce the documentation's figures.
 EXAMPLES = ["model_figures.py", "dvdt_analysis.py", "noise_run.py", "bifurcation.py",
-            "fitting.py"] + [
+            "fitting.py", "regime_map.py"] + [
     f"step_{k}_{name}.py" for k, name in enumerate(
         ["passive_membrane", "two_conductances", "gated_conductance", "two_gated_conductances",
          "inactivating_conductance", "inactivating_and_delayed_conductances",

@@ -43,7 +43,8 @@ __version__ = "0.1.0"
 
 #: Public modules, imported when first used as ``hh_brian.<name>``.
 _MODULES = ("analysis", "bifurcation", "cli", "errors", "explorer", "expressions", "fit", "gallery",
-            "modeldiff", "models", "plotting", "ranges", "reference", "simulation", "standalone", "stimuli", "sweeps",
+            "modeldiff", "models", "parallel", "plotting", "ranges", "reference", "regimes",
+            "simulation", "standalone", "stimuli", "sweeps",
             "targets", "traces", "units", "validation")
 
 

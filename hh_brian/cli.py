@@ -763,8 +763,9 @@ def _parser() -> argparse.ArgumentParser:
     run.set_defaults(func=_cmd_run)
 
     figures = command("figures", "write every figure: both sources' (the models, the 2D "
-                      "reduction's dV/dt, the noise run) and the bifurcation diagrams (these "
-                      "need the bifurcation extra)", "hh-brian figures figures/")
+                      "reduction's dV/dt, the noise run), the bifurcation diagrams (these "
+                      "need the bifurcation extra), the fits and the regime map",
+                      "hh-brian figures figures/")
     figures.add_argument("directory", nargs="?", default="figures",
                          help="output folder (default figures/)")
     figures.add_argument("--target", default="cython", help=_target_help())

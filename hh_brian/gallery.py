@@ -10,6 +10,7 @@
   bistable window seen by simulation); these need the ``bifurcation`` extra.
 * :func:`write_fit_figures`: conductances fitted to a noisy HH recording, the fit tested on
   a protocol it did not see, and each step of the chapter fitted to one HH recording.
+* :func:`write_map_figures`: the firing regime of HH over g_Na × g_K at several currents.
 * :func:`write_all_figures`: all of the above (what ``hh-brian figures`` does).
 
 Each function returns the paths it wrote. Figures are closed after saving.
@@ -20,14 +21,15 @@ from __future__ import annotations
 import pathlib
 
 import numpy as np
-from brian2 import cm, mm, mS, mV, nA, uA
+from brian2 import cm, mm, mS, ms, mV, nA, uA
 
 from . import plotting
 from .models import get_model, list_models
 from .simulation import simulate
 
 __all__ = ["HH_PUBLISHED", "REDUCTION_FIGURES", "SWEEP_CURRENTS", "write_all_figures",
-           "write_bifurcation_figures", "write_fit_figures", "write_model_figures",
+           "write_bifurcation_figures", "write_fit_figures", "write_map_figures",
+           "write_model_figures",
            "write_noise_run_figures", "write_reduction_figures"]
 
 _NA_MM2 = nA / mm**2
@@ -318,14 +320,48 @@ def write_fit_figures(directory, *, target="cpp_standalone"):
     return paths, result, check, table
 
 
+#: The HH regime map: g_Na and g_K from 0 to twice the source's values, four currents.
+MAP_GRID = {"g_Na": np.linspace(0, 240, 49) * mS / cm**2,
+            "g_K": np.linspace(0, 72, 37) * mS / cm**2,
+            "amplitude": np.array([0, 10, 50, 200]) * uA / cm**2}
+
+
+def write_map_figures(directory, *, target="cpp_standalone"):
+    """The regime map of HH over g_Na × g_K at 0, 10, 50 and 200 µA/cm² (200 ms each).
+
+    Returns
+    -------
+    paths : list of Path
+    dataset : xarray.Dataset
+        The sweep (:func:`hh_brian.sweeps.sweep`), 49 × 37 × 4 points.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     paths, ds = write_map_figures(folder)
+    >>> [path.name for path in paths], dict(ds.sizes)
+    (['regime_map_hodgkin_huxley.png'], {'g_Na': 49, 'g_K': 37, 'amplitude': 4})
+    """
+    from .stimuli import constant
+    from .sweeps import sweep
+
+    directory = _folder(directory)
+    dataset = sweep("hodgkin_huxley", MAP_GRID, current=constant(1 * uA / cm**2),
+                    duration=200 * ms, target=target)
+    fig = plotting.plot_regime_map(dataset, "g_Na", "g_K", panels="amplitude")
+    return [_save(fig, directory, "regime_map_hodgkin_huxley")], dataset
+
+
 def write_all_figures(directory, *, target="cython", progress=False):
     """Every figure: the models, the reduction's dV/dt, the noise run, the bifurcation
-    diagrams, the fits.
+    diagrams, the fits, the regime map.
 
     This is what ``hh-brian figures`` writes: 9 model figures, 7 of the reduction, 2 of the
     noise run, 5 bifurcation diagrams (which need the ``bifurcation`` extra; without it,
-    an ImportError names the extra before anything is run) and 3 of the fits (on the
-    standalone target, whatever ``target`` says: a fit's batches run fastest there).
+    an ImportError names the extra before anything is run), 3 of the fits and the regime
+    map (both on the standalone target, whatever ``target`` says: their batches run
+    fastest there).
 
     Returns
     -------
@@ -336,7 +372,7 @@ def write_all_figures(directory, *, target="cython", progress=False):
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     len(write_all_figures(folder))
-    26
+    27
     """
     from .bifurcation.cycles import require_engine
 
@@ -346,4 +382,5 @@ def write_all_figures(directory, *, target="cython", progress=False):
     paths += write_noise_run_figures(directory, target=target, progress=progress)[0]
     paths += write_bifurcation_figures(directory, target=target)[0]
     paths += write_fit_figures(directory)[0]
+    paths += write_map_figures(directory)[0]
     return paths

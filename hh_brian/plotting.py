@@ -13,7 +13,9 @@ from .models import get_model
 from .units import CURRENT_DENSITY
 
 __all__ = [
+    "REGIME_COLOURS",
     "plot_fi_curve",
+    "plot_regime_map",
     "plot_dvdt",
     "plot_dvdt_at_v_vs_gate",
     "plot_dvdt_family",
@@ -497,3 +499,85 @@ def plot_fi_curve(fi, ax=None, label=None):
     ax.set_xlabel(f"input current ({_CURRENT_LABEL})")
     ax.set_ylabel("firing rate (Hz)")
     return ax
+
+
+#: The colour of each regime of :mod:`hh_brian.regimes` in a map.
+REGIME_COLOURS = {"rest": "#d9d9d9", "onset": "#9ecae1", "repetitive": "#e6550d",
+                  "block": "#756bb1", "diverged": "#000000"}
+
+
+def plot_regime_map(dataset, x: str, y: str, panels: str | None = None, fig=None):
+    """The regime of every point of a sweep over two parameters, one panel per value of a
+    third.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        From :func:`hh_brian.sweeps.sweep` with ``product=True``.
+    x, y : str
+        The swept names on the axes.
+    panels : str, optional
+        The third swept name: one panel per value. Needed when the sweep has three
+        dimensions.
+    fig : Figure, optional
+
+    Returns
+    -------
+    Figure
+
+    Examples
+    --------
+    >>> from brian2 import mS, cm, uA, ms
+    >>> from hh_brian import stimuli
+    >>> from hh_brian.sweeps import sweep
+    >>> ds = sweep("hodgkin_huxley", {"g_Na": [60, 120]*mS/cm**2, "g_K": [20, 36]*mS/cm**2,
+    ...                               "amplitude": [0, 10]*uA/cm**2}, duration=50*ms,
+    ...            current=stimuli.constant(1*uA/cm**2), target="numpy", transient=25*ms)
+    >>> fig = plot_regime_map(ds, "g_Na", "g_K", panels="amplitude")
+    >>> [ax.get_title() for ax in fig.axes[:2]]
+    ['amplitude = 0 uA/cm^2', 'amplitude = 10 uA/cm^2']
+    """
+    from matplotlib.colors import BoundaryNorm, ListedColormap
+    from matplotlib.patches import Patch
+
+    from .regimes import REGIMES
+
+    regime = dataset["regime"]
+    others = [d for d in regime.dims if d not in (x, y)]
+    for name, argument in ((x, "x"), (y, "y")):
+        if name not in regime.dims:
+            raise ValueError(f"{argument}: expected one of the swept names {list(regime.dims)}, "
+                             f"got {name!r}")
+    if panels is None and others:
+        raise ValueError(f"panels: the sweep also varies {others}; name the one to lay out "
+                         f"as panels")
+    if panels is not None and (panels not in others or len(others) != 1):
+        raise ValueError(f"panels: expected the third swept name {others}, got {panels!r}")
+    values = dataset[panels].values if panels is not None else [None]
+    plt = _pyplot()
+    if fig is None:
+        columns = min(len(values), 4)
+        rows = -(-len(values) // columns)
+        fig = plt.figure(figsize=(3.3 * columns + 1.6, 3.0 * rows), layout="constrained")
+    axes = fig.subplots(-(-len(values) // min(len(values), 4)), min(len(values), 4),
+                        squeeze=False, sharex=True, sharey=True).ravel()
+    colours = ListedColormap([REGIME_COLOURS[name] for name in REGIMES])
+    norm = BoundaryNorm(np.arange(len(REGIMES) + 1) - 0.5, len(REGIMES))
+    for ax, value in zip(axes, values):
+        plane = regime if value is None else regime.sel({panels: value})
+        plane = plane.transpose(y, x)
+        ax.pcolormesh(dataset[x].values, dataset[y].values, plane.values, cmap=colours,
+                      norm=norm, shading="nearest")
+        if value is not None:
+            ax.set_title(f"{panels} = {value:g} {dataset[panels].attrs.get('units', '')}")
+    for ax in axes[len(values):]:
+        ax.set_visible(False)
+    for ax in axes[::min(len(values), 4)]:
+        ax.set_ylabel(f"{y} ({dataset[y].attrs.get('units', '')})")
+    for ax in axes[:len(values)]:
+        ax.set_xlabel(f"{x} ({dataset[x].attrs.get('units', '')})")
+    fig.legend(handles=[Patch(color=REGIME_COLOURS[name], label=name) for name in REGIMES],
+               loc="outside right center", frameon=False)
+    fig.suptitle(f"{dataset.attrs.get('model', '')}: firing regime over "
+                 f"{dataset.attrs.get('duration_ms', float('nan')):g} ms")
+    return fig
