@@ -66,6 +66,12 @@ SLOW_DOCTESTS = {
     "hh_brian.explorer.app.Explorer.wait",
     "hh_brian.explorer.app.Explorer.close",
     "hh_brian.explorer.app.serve",
+    "hh_brian.gallery.write_map_figures",
+    "hh_brian.regimes.measure",
+    "hh_brian.sweeps.sweep",
+    "hh_brian.parallel.run_job",
+    "hh_brian.parallel.run_chunk",
+    "hh_brian.plotting.plot_regime_map",
 }
 
 

@@ -12,6 +12,7 @@ from brian2 import cm, mS, ms, mV, uA
 
 import hh_brian
 from hh_brian import reference
+from hh_brian.regimes import REGIMES
 from hh_brian.sweeps import fi_curve, sweep
 
 UA_CM2 = uA / cm**2
@@ -117,6 +118,7 @@ def test_sweeps_and_fi_curves_mark_diverged_points():
     assert grid.diverged.values.tolist() == [True, False]
     assert np.isnan(float(grid.rate[0])) and int(grid.spike_count[1]) > 0
     assert float(grid.diverged_at[0]) == pytest.approx(2.9)
+    assert grid.regime.values.tolist()[0] == REGIMES.index("diverged")
 
 
 def test_rheobase_stops_on_a_diverged_run():

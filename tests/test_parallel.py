@@ -19,8 +19,8 @@ from hh_brian.sweeps import fi_curve, sweep
 
 UA_CM2 = uA / cm**2
 GRID = {"g_Na": np.linspace(60, 180, 4) * mS / cm**2, "amplitude": np.linspace(0, 30, 5) * UA_CM2}
-SMALL = dict(current=stimuli.constant(1 * UA_CM2), duration=30 * ms, target="numpy",
-             chunk_size=6)
+SMALL = dict(current=stimuli.constant(1 * UA_CM2), duration=20 * ms, target="numpy",
+             chunk_size=8)
 
 
 def test_a_store_keeps_chunks_and_a_second_call_runs_only_the_missing_ones(tmp_path,
@@ -30,17 +30,17 @@ def test_a_store_keeps_chunks_and_a_second_call_runs_only_the_missing_ones(tmp_p
     first = sweep("hodgkin_huxley", GRID, n_jobs=1, store=store, **SMALL)
     xr.testing.assert_identical(first, whole)
     chunks = sorted(store.glob("chunk-*.npz"))
-    assert len(chunks) == 4  # 20 points in chunks of 6
-    chunks[2].unlink()  # as if the sweep had been interrupted before this chunk
+    assert len(chunks) == 3  # 20 points in chunks of 8
+    chunks[1].unlink()  # as if the sweep had been interrupted before this chunk
     ran = []
     real = parallel.run_chunk
     monkeypatch.setattr(parallel, "run_chunk",
                         lambda job, values, size: ran.append(size) or real(job, values, size))
     again = sweep("hodgkin_huxley", GRID, n_jobs=1, store=store, **SMALL)
-    assert ran == [6]
+    assert ran == [8]
     xr.testing.assert_identical(again, whole)
     with pytest.raises(ValueError, match="store: .* holds the chunks of another sweep"):
-        sweep("hodgkin_huxley", GRID, n_jobs=1, store=store, **{**SMALL, "duration": 20 * ms})
+        sweep("hodgkin_huxley", GRID, n_jobs=1, store=store, **{**SMALL, "duration": 10 * ms})
 
 
 def test_placement_arguments_are_checked_before_anything_runs(monkeypatch):
