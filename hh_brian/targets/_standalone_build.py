@@ -55,6 +55,38 @@ def _vectorise_state_update(folder: pathlib.Path) -> None:
     path.write_text(code)
 
 
+# Brian2's thresholder is a scalar loop over every neuron, run by one thread after each step
+# while the others wait; but a neuron that comes back below the threshold is rare (once per
+# spike). A vectorised pass that only asks whether any did skips that loop on every step
+# where none did, and hands it the steps where some did, unchanged.
+_THRESHOLDER_LOOP = "    long _count = 0;\n    for(size_t _idx=0; _idx<N; _idx++)\n    {\n"
+_NO_EVENT = """    char _any = 0;
+    #pragma omp simd reduction(|:_any)
+    for(size_t _idx=0; _idx<N; _idx++)
+    {
+{condition}        _any |= _cond;
+    }
+    if(!_any)
+    {
+        _ptr_array_neurons__spikespace[N] = 0;
+        return;
+    }
+"""
+
+
+def _threshold_only_when_crossed(folder: pathlib.Path) -> None:
+    path = folder / "code_objects" / "neurons_spike_thresholder_codeobject.cpp"
+    if not path.exists():  # no threshold: traces are recorded
+        return
+    code = path.read_text()
+    start = code.find(_THRESHOLDER_LOOP)
+    end = code.find("        if(_cond) {", start)
+    if code.count(_THRESHOLDER_LOOP) != 1 or end < 0:
+        raise RuntimeError(f"unexpected thresholder code in {path}: cannot add its quick pass")
+    condition = code[start + len(_THRESHOLDER_LOOP):end]
+    path.write_text(code[:start] + _NO_EVENT.replace("{condition}", condition) + code[start:])
+
+
 # Brian2's DynamicArray2D keeps every row in a heap vector of its own, so a state monitor
 # allocates one per recorded variable per step, and frees them all at exit: for one neuron
 # recording eight traces for 20,000 steps this was two thirds of the program's time. This
@@ -173,6 +205,7 @@ def main(folder: pathlib.Path) -> None:
     built.network.run(plan.duration, namespace={})
     device.build(directory=str(folder), compile=False, run=False, with_output=False)
     _vectorise_state_update(folder)
+    _threshold_only_when_crossed(folder)
     _contiguous_monitor_arrays(folder)
     if not int(build["threads"]):
         _no_clock_per_step(folder)
