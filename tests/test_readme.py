@@ -76,7 +76,8 @@ def test_the_number_check_can_fail():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("index", range(len(python_blocks())))
-def test_readme_python_block_runs_and_its_comments_are_true(index):
+def test_readme_python_block_runs_and_its_comments_are_true(index, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # where the blocks' files (grid.nc, map.png) go
     assert run_and_check(python_blocks()[index]) == []
 
 
