@@ -135,16 +135,13 @@ def measure(result, transient=None, block_level=BLOCK_LEVEL) -> dict[str, np.nda
     for k, time in result.diverged.items():
         diverged_at[k] = float(time / ms)
     diverged = ~np.isnan(diverged_at)
-    count = np.zeros(n, dtype=np.int64)
-    late = np.zeros(n, dtype=np.int64)
+    neurons, times = result.spike_table()
+    times = np.asarray(times / ms)
+    count = np.bincount(neurons, minlength=n)
+    late = np.bincount(neurons[times >= float(transient / ms)], minlength=n)
     first = np.full(n, np.nan)
-    for k, times in enumerate(result.spike_times()):
-        if times is None or len(times) == 0:
-            continue
-        plain = np.asarray(times / ms)
-        count[k] = plain.size
-        late[k] = int(np.sum(plain >= float(transient / ms)))
-        first[k] = plain[0]
+    starts = np.flatnonzero(np.r_[True, np.diff(neurons) != 0]) if neurons.size else []
+    first[neurons[starts]] = times[starts]  # the table is ordered by neuron, then time
     v_end = result.v_end
     v_peak = result.v_peak if result.v_peak is not None else np.full(n, np.nan) * volt
     window = float((duration - transient) / second)
