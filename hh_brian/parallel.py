@@ -41,7 +41,7 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-from brian2 import Quantity
+from brian2 import Quantity, ms
 
 from .errors import MissingExtra
 from .models import Model
@@ -247,6 +247,8 @@ def run_job(job: Job, *, client=None, chunk_size: int | None = None, n_jobs: int
     """
     check_job(job)
     n = job.n_points
+    if not isinstance(progress, (bool, np.bool_)):
+        raise TypeError(f"progress: expected True or False, got {progress!r}")
     if client is not None:
         _check_client(client)
     if n_jobs is not None and (isinstance(n_jobs, bool) or not isinstance(n_jobs, int)
@@ -254,7 +256,7 @@ def run_job(job: Job, *, client=None, chunk_size: int | None = None, n_jobs: int
         raise ValueError(f"n_jobs: expected a whole number >= 1, got {n_jobs!r}")
     if chunk_size is None:
         slots, memory = _slots(client, n_jobs)
-        chunk_size = chunk_layout(n, slots, memory, float(job.duration / Quantity(1e-3)),
+        chunk_size = chunk_layout(n, slots, memory, float(job.duration / ms),
                                   len(job.model.params) + len(job.model.state_variables) + 8)
     elif isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) \
             or chunk_size < 1:
@@ -318,7 +320,8 @@ def _machine_memory() -> float:
 def _run_on_dask(client, job, todo, values_of, chunk_size, finished) -> None:
     from distributed import as_completed
 
-    shared = client.scatter(job, broadcast=True)
+    # Every worker gets the job once, without its values: each task carries its own slice.
+    shared = client.scatter(dataclasses.replace(job, values={}), broadcast=True)
     futures = {client.submit(_task, shared, k, values_of(k), chunk_size, pure=False): k
                for k in todo}
     for future in as_completed(futures):
@@ -335,7 +338,8 @@ def _run_in_pool(n_jobs, job, todo, values_of, chunk_size, finished) -> None:
 
     pool = Parallel(n_jobs=min(n_jobs, len(todo)), backend="loky",
                     return_as="generator_unordered")
-    for k, measures in pool(delayed(_task)(job, k, values_of(k), chunk_size) for k in todo):
+    bare = dataclasses.replace(job, values={})  # each task carries its own slice
+    for k, measures in pool(delayed(_task)(bare, k, values_of(k), chunk_size) for k in todo):
         finished(k, measures)
 
 
