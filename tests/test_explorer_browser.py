@@ -63,12 +63,26 @@ def served():
 
 
 def _load(driver, url):
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    driver.get(url)
     # The first run compiles the model's program if no earlier run has (several seconds).
-    WebDriverWait(driver, 180, poll_frequency=0.1).until(
-        lambda d: "spikes" in _text(d, "return hhSpikes();"))
+    # A page that shows no spike count after 90 s is loaded once more: now and then (about
+    # one load in twenty on a loaded 2-core machine) a second session's page stays without
+    # its first run; what it showed is kept for the message.
+    shown = []
+    for attempt in range(2):
+        driver.get(url)
+        try:
+            WebDriverWait(driver, 90, poll_frequency=0.1).until(
+                lambda d: "spikes" in _text(d, "return hhSpikes();"))
+            return
+        except TimeoutException:
+            shown.append(driver.execute_script("return document.body.innerText.slice(0, 1500);"))
+            print(f"\nattempt {attempt + 1}: no spike count after 90 s; the page showed:\n"
+                  f"{shown[-1]}")
+    raise AssertionError("no spike count on the page after two loads of 90 s; it showed:\n"
+                         + "\n---\n".join(shown))
 
 
 def test_moving_g_na_changes_the_spike_count(served, browser, tmp_path):
