@@ -67,9 +67,9 @@ def _load(driver, url):
     from selenium.webdriver.support.ui import WebDriverWait
 
     # The first run compiles the model's program if no earlier run has (several seconds).
-    # A page that shows no spike count after 90 s is loaded once more: now and then (about
-    # one load in twenty on a loaded 2-core machine) a second session's page stays without
-    # its first run; what it showed is kept for the message.
+    # A page that shows no spike count after 90 s is loaded once more: now and then (2 of
+    # 18 loads, both a second session's page on the same server) the page stays without its
+    # first run; what it showed is kept for the message.
     shown = []
     for attempt in range(2):
         driver.get(url)
