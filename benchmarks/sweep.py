@@ -38,7 +38,6 @@ def local_batched(points, duration):
     import itertools
 
     import hh_brian
-    from brian2 import cm, uA
 
     index = np.array(list(itertools.product(*[range(len(v)) for v in points.values()])))
     params = {name: values[index[:, j]] for j, (name, values) in enumerate(points.items())

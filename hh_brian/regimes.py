@@ -29,7 +29,7 @@ onset spike, 10 µA/cm² fires repetitively and 200 µA/cm² ends in block after
 from __future__ import annotations
 
 import numpy as np
-from brian2 import Quantity, mV, ms, second, volt
+from brian2 import mV, ms, second, volt
 
 from .units import check_dimension
 
