@@ -10,6 +10,7 @@
   ``python3 -m pytest -m slow`` runs them (CI runs both).
 """
 
+import doctest
 import os
 import shutil
 import tempfile
@@ -36,54 +37,13 @@ import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
 
-# Docstring examples that take more than a few seconds (a figure gallery, f-I curves and
-# bisections on the numpy target, standalone builds); they run with the slow tests.
-SLOW_DOCTESTS = {
-    "hh_brian.bifurcation.bistability.hysteresis",
-    "hh_brian.fit.crossval.cross_validate",
-    "hh_brian.fit.demo.demo_recordings",
-    "hh_brian.gallery.write_fit_figures",
-    "hh_brian.fit.plot.plot_fit",
-    "hh_brian.fit.result.FitResult",
-    "hh_brian.fit.teaching.ingredient_table",
-    "hh_brian.fit.teaching.teaching_recordings",
-    "hh_brian.gallery.write_all_figures",
-    "hh_brian.gallery.write_bifurcation_figures",
-    "hh_brian.sweeps.FICurve",
-    "hh_brian.sweeps.fi_curve",
-    "hh_brian.sweeps.rheobase",
-    "hh_brian.targets.standalone.BuildError",
-    "hh_brian.targets.standalone.build_count",
-    "hh_brian.targets.standalone.StandaloneTarget",
-    "hh_brian.explorer.launch.explore",
-    "hh_brian.explorer.launch.serve",
-    "hh_brian.explorer.app.Explorer",
-    "hh_brian.explorer.app.RunningServer",
-    "hh_brian.fit.fitting.fit_trace",
-    "hh_brian.explorer.app.Explorer.settings",
-    "hh_brian.explorer.app.Explorer.set",
-    "hh_brian.explorer.app.Explorer.reset",
-    "hh_brian.explorer.app.Explorer.wait",
-    "hh_brian.explorer.app.Explorer.close",
-    "hh_brian.explorer.app.serve",
-    "hh_brian.gallery.write_map_figures",
-    "hh_brian.regimes.measure",
-    "hh_brian.sweeps.sweep",
-    "hh_brian.parallel.run_job",
-    "hh_brian.parallel.run_chunk",
-    "hh_brian.plotting.plot_regime_map",
-}
-
-
-# Docstring examples that follow periodic orbits with AUTO-07p (the ``bifurcation`` extra);
-# skipped, with the reason, where it is not installed.
-ENGINE_DOCTESTS = {
-    "hh_brian.bifurcation.cycles.cycles_from_hopf",
-    "hh_brian.bifurcation.cycles.require_engine",
-    "hh_brian.bifurcation.results.CycleBranch",
-    "hh_brian.gallery.write_all_figures",
-    "hh_brian.gallery.write_bifurcation_figures",
-}
+# Docstring examples say themselves what they need, beside their code, with a doctest option
+# on one of their lines: ``# doctest: +SLOW`` for one that takes more than a few seconds (a
+# figure gallery, a fit, a standalone build; it runs with the slow tests), ``+ENGINE`` for
+# one that follows periodic orbits with AUTO-07p (skipped, with the reason, where the
+# bifurcation extra is not installed).
+SLOW = doctest.register_optionflag("SLOW")
+ENGINE = doctest.register_optionflag("ENGINE")
 
 
 # The explorer's app and figures need the explore extra (Panel, with Bokeh): without it their
@@ -108,14 +68,24 @@ def pytest_unconfigure(config):
         shutil.rmtree(_CREATED, ignore_errors=True)
 
 
+def _options(item) -> int:
+    """The doctest options set on any line of a docstring example (0 for another test)."""
+    examples = getattr(getattr(item, "dtest", None), "examples", ())
+    flags = 0
+    for example in examples:
+        flags |= sum(flag for flag, on in example.options.items() if on)
+    return flags
+
+
 def pytest_collection_modifyitems(config, items):
     import pytest
 
     missing = _engine_missing()
     for item in items:
-        if item.name in SLOW_DOCTESTS:
+        flags = _options(item)
+        if flags & SLOW:
             item.add_marker(pytest.mark.slow)
-        if missing and item.name in ENGINE_DOCTESTS:
+        if missing and flags & ENGINE:
             item.add_marker(pytest.mark.skip(
                 reason="needs the bifurcation extra: pip install 'hh_brian[bifurcation]' "
                        "(with gfortran)"))

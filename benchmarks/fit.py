@@ -1,6 +1,6 @@
 """Time to fit three HH conductances to a noisy recording (a script, not a test).
 
-The documentation's worked example (:mod:`hh_brian.fit.demo`): g_Na, g_K and g_L of full HH
+The documentation's worked example (:mod:`hh_brian.course.fit_demo`): g_Na, g_K and g_L of full HH
 from a 300-ms two-step recording with noise of σ = 2 mV, 30,000 samples. For each target,
 in a fresh process with an empty build cache (``cold``: the generated code compiled for
 the first batch, once) and then again in the same process (``warm``: every batch reuses the
@@ -22,7 +22,7 @@ import tempfile
 CHILD = r"""
 import sys, time
 from hh_brian import fit
-from hh_brian.fit.demo import DEMO_FREE, DEMO_TRUTH, demo_recordings
+from hh_brian.course.fit_demo import DEMO_FREE, DEMO_TRUTH, demo_recordings
 target = sys.argv[1]
 recording, _ = demo_recordings(target="numpy")
 rows = []

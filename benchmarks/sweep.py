@@ -106,7 +106,7 @@ def main(argv=None):
           f"({total * steps:.2e} neuron-steps); {os.cpu_count()} cores")
     # One chunk size for both clusters (the default for 2 slots), so that both run the same
     # program; built before the timed runs by a sweep of a single chunk.
-    from hh_brian.parallel import chunk_layout
+    from hh_brian.sweeps.jobs import chunk_layout
 
     chunk = chunk_layout(total, 2, 24e9 / 2, args.duration_ms, 25)
     run, close = dask_sweep(grid(4), duration, 1, chunk)

@@ -87,7 +87,7 @@ def _run_examples():
 
 
 def _model_pages():
-    from hh_brian.units import to_display
+    from hh_brian.core.units import to_display
 
     folder = GENERATED / "models"
     folder.mkdir(parents=True, exist_ok=True)
@@ -118,7 +118,7 @@ def _model_pages():
 
 
 def _validation_table():
-    from hh_brian.validation import compare_with_reference
+    from hh_brian.reference.compare import compare_with_reference
 
     lines = [".. list-table:: Largest difference from the reference over the default input",
              "   :header-rows: 1", "",
@@ -136,11 +136,11 @@ def _validation_table():
 
 
 def _cli_help():
-    from hh_brian.cli import _parser
+    from hh_brian.cli.main import build_parser
 
-    parser = _parser()
+    parser = build_parser()
     texts = [parser.format_help()]
-    for name, sub in parser._subparsers._group_actions[0].choices.items():
+    for name, sub in parser.command_parsers.items():
         texts.append(sub.format_help())
     (GENERATED / "cli_help.txt").write_text("\n\n".join(texts))
 

@@ -23,7 +23,8 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 from brian2 import cm, uA  # noqa: E402
 
-from hh_brian import gallery, list_models  # noqa: E402
+from hh_brian.course import gallery
+from hh_brian import list_models  # noqa: E402
 from hh_brian.bifurcation import diagram  # noqa: E402
 
 UA_CM2 = uA / cm**2

@@ -26,7 +26,8 @@ import matplotlib
 matplotlib.use("Agg")
 from brian2 import cm, mm, mS, ms, mV, nA, nS, pF, uA  # noqa: E402
 
-from hh_brian import analysis, gallery  # noqa: E402
+from hh_brian import analysis
+from hh_brian.course import gallery  # noqa: E402
 
 NOTEBOOK = "hh_2d_reduction"
 NA_MM2 = nA / mm**2

@@ -19,9 +19,9 @@ import pathlib
 import matplotlib
 
 matplotlib.use("Agg")
-from hh_brian import gallery  # noqa: E402
-from hh_brian.fit.demo import DEMO_TRUTH  # noqa: E402
-from hh_brian.units import show_value  # noqa: E402
+from hh_brian.course import gallery  # noqa: E402
+from hh_brian.course.fit_demo import DEMO_TRUTH  # noqa: E402
+from hh_brian.core.units import show_value  # noqa: E402
 
 
 def main(argv=None):

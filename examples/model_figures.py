@@ -20,7 +20,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import hh_brian  # noqa: E402
-from hh_brian import gallery  # noqa: E402
+from hh_brian.course import gallery  # noqa: E402
 
 
 def main(argv=None):

@@ -21,7 +21,8 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 from brian2 import mm, ms, nA  # noqa: E402
 
-from hh_brian import gallery, reference, stimuli  # noqa: E402
+from hh_brian.course import gallery
+from hh_brian import reference, stimuli  # noqa: E402
 
 
 def main(argv=None):

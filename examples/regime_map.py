@@ -14,8 +14,8 @@ Usage::
 import numpy as np
 
 from _common import output_folder
-from hh_brian import gallery
-from hh_brian.regimes import REGIMES
+from hh_brian.course import gallery
+from hh_brian.sweeps.regimes import REGIMES
 
 
 def main(argv=None):

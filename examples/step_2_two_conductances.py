@@ -11,7 +11,7 @@ from brian2 import cm, mS, ms, mV, uA
 
 from _common import output_folder, save
 import hh_brian
-from hh_brian import gallery
+from hh_brian.course import gallery
 
 
 def main(argv=None):

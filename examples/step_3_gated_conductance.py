@@ -12,7 +12,7 @@ from brian2 import cm, mS, ms, mV
 
 from _common import output_folder, save
 import hh_brian
-from hh_brian import gallery
+from hh_brian.course import gallery
 
 
 def main(argv=None):

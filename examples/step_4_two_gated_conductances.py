@@ -14,7 +14,8 @@ from brian2 import cm, ms, mV, uA
 
 from _common import output_folder, save
 import hh_brian
-from hh_brian import gallery, stimuli
+from hh_brian.course import gallery
+from hh_brian import stimuli
 
 
 def main(argv=None):

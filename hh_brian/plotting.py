@@ -1,5 +1,10 @@
-"""Figures. Functions take ``axes``/``fig`` (created when None), return what they drew,
-label every axis with its unit and never call ``show()``.
+"""Figures of a run and of a model's analysis. Functions take ``axes``/``fig`` (created when
+None), return what they drew, label every axis with its unit and never call ``show()``.
+
+The figures of many runs are :mod:`hh_brian.sweeps.plot`'s; those that reproduce the source
+notebook's own figures are :mod:`hh_brian.course.notebook_figures`'s. Both use the helpers
+here (:func:`new_axes`, :func:`tex_name`, :data:`CURRENT_LABEL`, …), so that every figure of
+the package writes units and names alike.
 """
 
 from __future__ import annotations
@@ -8,33 +13,29 @@ import numpy as np
 from brian2 import mm, mV, ms, nA
 
 from . import analysis
+from ._compat import moved_names
 from .analysis import gate_curves
-from .models import get_model
-from .units import CURRENT_DENSITY
+from .core.units import CURRENT_DENSITY
+from .model.core import get_model
 
 __all__ = [
-    "REGIME_COLOURS",
-    "plot_fi_curve",
-    "plot_regime_map",
     "plot_dvdt",
-    "plot_dvdt_at_v_vs_gate",
-    "plot_dvdt_family",
-    "plot_dvdt_relative_change",
     "plot_gate_curves",
-    "plot_izhikevich_comparison",
     "plot_model_figure",
-    "plot_noise_run",
     "plot_phase_plane",
     "plot_result",
 ]
 
-_CURRENT_LABEL = "µA/cm²"
+#: How every figure writes a current density.
+CURRENT_LABEL = "µA/cm²"
 #: The 2D-reduction notebook's current unit (1 µA/cm² = 10 nA/mm²).
 NOTEBOOK_CURRENT = nA / mm**2
-_RATE = mV / ms
+#: The unit of dV/dt in figures.
+RATE_UNIT = mV / ms
 
 
-def _pyplot():
+def pyplot():
+    """matplotlib's pyplot, imported when a figure is first drawn."""
     import matplotlib.pyplot as plt
 
     return plt
@@ -71,17 +72,17 @@ def plot_result(result, axes=None):
     '$v$ (mV)'
     """
     if axes is None:
-        _, axes = _pyplot().subplots(3, 1, sharex=True, figsize=(8, 6))
+        _, axes = pyplot().subplots(3, 1, sharex=True, figsize=(8, 6))
     t = np.asarray(result.t / ms)
     ax_input, ax_currents, ax_v = axes
     for row in _neurons(_injected(result) / CURRENT_DENSITY):
         ax_input.plot(t, row, color=None if result.batch else "k", lw=1)
-    ax_input.set_ylabel(f"$I_{{stim}}$ ({_CURRENT_LABEL})")
+    ax_input.set_ylabel(f"$I_{{stim}}$ ({CURRENT_LABEL})")
     for name, values in result.currents.items():
         for j, row in enumerate(_neurons(values / CURRENT_DENSITY)):
-            ax_currents.plot(t, row, lw=1, label=f"${_tex(name)}$" if j == 0 else None)
+            ax_currents.plot(t, row, lw=1, label=f"${tex_name(name)}$" if j == 0 else None)
     sign = "outward" if result.model.current_sign > 0 else "inward"
-    ax_currents.set_ylabel(f"membrane currents\n({_CURRENT_LABEL}, {sign} +)")
+    ax_currents.set_ylabel(f"membrane currents\n({CURRENT_LABEL}, {sign} +)")
     if result.currents:
         ax_currents.legend(loc="upper right", fontsize="small")
     else:
@@ -133,11 +134,11 @@ def plot_gate_curves(model, v=None, axes=None):
     if v is None:
         v = np.arange(-90, 90, 0.1) * mV
     if axes is None:
-        _, axes = _pyplot().subplots(2, 1, sharex=True, figsize=(8, 4))
+        _, axes = pyplot().subplots(2, 1, sharex=True, figsize=(8, 4))
     ax_inf, ax_tau = axes
     for gate, curves in gate_curves(model, v).items():
-        ax_inf.plot(v / mV, curves["steady_state"], label=f"${{{_tex(gate)}}}_\\infty$")
-        ax_tau.plot(v / mV, curves["time_constant"] / ms, label=f"$\\tau_{{{_tex(gate)}}}$")
+        ax_inf.plot(v / mV, curves["steady_state"], label=f"${{{tex_name(gate)}}}_\\infty$")
+        ax_tau.plot(v / mV, curves["time_constant"] / ms, label=f"$\\tau_{{{tex_name(gate)}}}$")
     ax_inf.set_ylabel("steady state")
     ax_tau.set_ylabel("time constant (ms)")
     ax_tau.set_xlabel("$v$ (mV)")
@@ -172,7 +173,7 @@ def plot_model_figure(result, fig=None):
     curves = bool(model.gates) and not result.batch
     n_rows = 3 + 2 * curves + bool(gates)
     if fig is None:
-        fig = _pyplot().figure(figsize=(8, 1.7 * n_rows + 0.6))
+        fig = pyplot().figure(figsize=(8, 1.7 * n_rows + 0.6))
     grid = fig.add_gridspec(n_rows, 1, hspace=0.55, top=1 - 0.5 / (1.7 * n_rows + 0.6))
     rows = [fig.add_subplot(grid[k]) for k in range(n_rows)]
     if curves:
@@ -184,7 +185,7 @@ def plot_model_figure(result, fig=None):
         ax = rows[-1]
         for gate in gates:
             for j, row in enumerate(_neurons(getattr(result, gate))):
-                ax.plot(t, row, lw=1, label=f"${_tex(gate)}$" if j == 0 else None)
+                ax.plot(t, row, lw=1, label=f"${tex_name(gate)}$" if j == 0 else None)
         ax.set_ylabel("gates")
         ax.set_xlabel("time (ms)")
         ax.legend(loc="upper right", fontsize="small")
@@ -195,23 +196,25 @@ def plot_model_figure(result, fig=None):
     return fig
 
 
-def _tex(name: str) -> str:
+def tex_name(name: str) -> str:
     """'I_Na' -> 'I_{Na}', 'a_act' -> 'a_{act}' for mathtext labels."""
     head, _, rest = name.partition("_")
     return f"{head}_{{{rest}}}" if rest else head
 
 
 # --------------------------------------------------------------------------------------------
-# The 2D reduction and its dV/dt (the notebook's figures)
+# dV/dt and the phase plane
 
 
-def _axes(ax):
+def new_axes(ax):
+    """``ax``, or new axes of the package's usual size when it is None."""
     if ax is None:
-        _, ax = _pyplot().subplots(figsize=(6.4, 4.2))
+        _, ax = pyplot().subplots(figsize=(6.4, 4.2))
     return ax
 
 
-def _dvdt_axes(ax):
+def dvdt_axes(ax):
+    """Label ``ax`` for dV/dt against V, with the line dV/dt = 0."""
     ax.axhline(0, color="k", lw=0.8)
     ax.set_xlabel("$V$ (mV)")
     ax.set_ylabel(r"$\dot V$ (mV/ms)")
@@ -246,11 +249,11 @@ def plot_dvdt(model, v=None, current=0 * NOTEBOOK_CURRENT, *, ax=None, label=Non
     >>> print(ax.get_ylabel())
     $\\dot V$ (mV/ms)
     """
-    ax = _dvdt_axes(_axes(ax))
+    ax = dvdt_axes(new_axes(ax))
     if v is None:
         v = np.linspace(-100, 5, 1000) * mV
     rate = analysis.dv_dt(model, v, current, **held)
-    (line,) = ax.plot(v / mV, rate / _RATE, label=label)
+    (line,) = ax.plot(v / mV, rate / RATE_UNIT, label=label)
     if mark_fixed_points:
         lo, hi = np.min(v), np.max(v)
         for point in analysis.fixed_points(model, current, v_range=(lo, hi), **held):
@@ -258,158 +261,6 @@ def plot_dvdt(model, v=None, current=0 * NOTEBOOK_CURRENT, *, ax=None, label=Non
             ax.plot(float(point.v / mV), 0, "o", ms=8, zorder=3, mec=line.get_color(),
                     mfc=line.get_color() if stable else "white")
     return ax
-
-
-def plot_dvdt_family(model, *, currents=None, gate_values=None, gate="n", v=None, ax=None,
-                     **held):
-    """Several dV/dt curves: one per input current, or one per value of a held gate.
-
-    Examples: ``currents=[0, -10, 10, 20]*nA/mm**2`` (with ``n=0``), or
-    ``gate_values=[0, 0.1, 0.2, 0.3]`` (the notebook's two families).
-
-    Returns
-    -------
-    Axes
-
-    Examples
-    --------
-    >>> from brian2 import nA, mm
-    >>> ax = plot_dvdt_family("hh_2d_reduction", currents=[0, 10]*nA/mm**2, n=0)
-    >>> [text.get_text() for text in ax.get_legend().get_texts()]
-    ['$I = 0$ nA/mm²', '$I = 10$ nA/mm²']
-    """
-    ax = _axes(ax)
-    if (currents is None) == (gate_values is None):
-        raise ValueError("currents, gate_values: give exactly one of them")
-    if currents is not None:
-        for current in currents:
-            label = f"$I = {float(current / NOTEBOOK_CURRENT):g}$ nA/mm²"
-            plot_dvdt(model, v, current, ax=ax, label=label, **held)
-    else:
-        for value in gate_values:
-            plot_dvdt(model, v, ax=ax, label=f"${gate} = {value:g}$", **{**held, gate: value})
-    ax.legend(fontsize="small")
-    return ax
-
-
-def plot_izhikevich_comparison(model, *, k=None, v=None, ax=None, adex=True, **held):
-    """The model's dV/dt beside Izhikevich's parabola (and the AdEx fit) with the same zeros.
-
-    Returns
-    -------
-    Axes
-
-    Examples
-    --------
-    >>> ax = plot_izhikevich_comparison("hh_2d_reduction", n=0)
-    >>> [line.get_label() for line in ax.lines[1:]]
-    ['Izhikevich ($C$ = 1316 pF)', 'HH 2D', 'AdEx fit']
-    """
-    from brian2 import nS, pF
-
-    ax = _dvdt_axes(_axes(ax))
-    if v is None:
-        v = np.linspace(-100, 20, 1000) * mV
-    k = 0.7 * nS / mV if k is None else k
-    fit = analysis.izhikevich_fit(model, k=k, v_range=(np.min(v), np.max(v)), **held)
-    ax.plot(v / mV, fit.dv_dt(v) / _RATE, label=f"Izhikevich ($C$ = {float(fit.C / pF):.0f} pF)")
-    ax.plot(v / mV, analysis.dv_dt(model, v, **held) / _RATE, label="HH 2D")
-    if adex:
-        ad = analysis.adex_fit(model, **held)
-        ax.plot(v / mV, ad.dv_dt(v) / _RATE, "--", label="AdEx fit")
-    ax.set_xlim(float(np.min(v) / mV), float(np.max(v) / mV))
-    ax.set_ylim(-1.7, 4.9)
-    ax.legend(fontsize="small")
-    return ax
-
-
-def plot_dvdt_at_v_vs_gate(model, *, v=0 * mV, gate="n", step=0.001, ax=None):
-    """dV/dt at a fixed V against the held gate's value, on a symlog axis (linthresh 1e-6).
-
-    Returns
-    -------
-    Axes
-
-    Examples
-    --------
-    >>> ax = plot_dvdt_at_v_vs_gate("hh_2d_reduction")
-    >>> ax.get_yscale()
-    'symlog'
-    """
-    import matplotlib.ticker
-
-    ax = _axes(ax)
-    values = np.linspace(0, 1, round(1 / step), endpoint=False)
-    rate = analysis.dv_dt(model, np.full(values.shape, float(v / mV)) * mV, **{gate: values})
-    ax.plot(values, rate / _RATE)
-    ax.set_yscale("symlog", linthresh=1e-6)
-    ax.set_xlabel(f"${gate}$")
-    ax.set_ylabel(rf"$\dot V$ at $V = {float(v / mV):g}$ mV (mV/ms)")
-    ax.xaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
-    return ax
-
-
-def plot_dvdt_relative_change(model, *, v=0 * mV, gate="n", step=0.001, ax=None):
-    """Relative change of dV/dt at a fixed V per step of the held gate, Δ(dV/dt)/dV/dt.
-
-    Returns
-    -------
-    Axes
-
-    Examples
-    --------
-    >>> ax = plot_dvdt_relative_change("hh_2d_reduction")
-    >>> float(ax.get_ylim()[0])
-    0.0
-    """
-    import matplotlib.ticker
-
-    ax = _axes(ax)
-    values = np.linspace(0, 1, round(1 / step), endpoint=False)
-    rate = np.asarray(analysis.dv_dt(model, np.full(values.shape, float(v / mV)) * mV,
-                                     **{gate: values}) / _RATE)
-    ax.plot(values[1:], np.diff(rate) / rate[1:])
-    ax.set_xlabel(f"${gate}$")
-    ax.set_ylabel(rf"$\Delta\dot V / \dot V$ at $V = {float(v / mV):g}$ mV"
-                  f"\n($\\Delta {gate} = {step:g}$)")
-    ax.set_ylim(bottom=0)
-    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(xmax=1, decimals=1))
-    return ax
-
-
-def plot_noise_run(result, axes=None):
-    """The notebook's four panels: V, n, the three membrane currents, the input (nA/mm²).
-
-    Returns
-    -------
-    array of Axes
-
-    Examples
-    --------
-    >>> from brian2 import ms
-    >>> from hh_brian import simulate
-    >>> axes = plot_noise_run(simulate("hh_2d_reduction", 20*ms, target="numpy"))
-    >>> axes[3].get_ylabel()
-    'input current\\n$I$ (nA/mm²)'
-    """
-    if axes is None:
-        _, axes = _pyplot().subplots(4, 1, sharex=True, figsize=(10, 8))
-    t = np.asarray(result.t / ms)
-    gate = next(iter(result.model.gates))
-    axes[0].plot(t, result.v / mV, lw=0.8)
-    axes[0].set_ylabel("membrane voltage\n$V$ (mV)")
-    axes[1].plot(t, getattr(result, gate), lw=0.8)
-    axes[1].set_ylim(-0.01, 1)
-    axes[1].set_ylabel(f"slow gating\nvariable ${gate}$")
-    for name in result.model.currents:
-        axes[2].plot(t, getattr(result, name) / NOTEBOOK_CURRENT, lw=0.8,
-                     label=f"${_tex(name)}$")
-    axes[2].set_ylabel("membrane currents\n(nA/mm²)")
-    axes[2].legend(loc="upper right", fontsize="small")
-    axes[3].plot(t, result.I_stim / NOTEBOOK_CURRENT, lw=0.8, color="k")
-    axes[3].set_ylabel("input current\n$I$ (nA/mm²)")
-    axes[3].set_xlabel("time (ms)")
-    return np.asarray(axes)
 
 
 def plot_phase_plane(model, current=0 * NOTEBOOK_CURRENT, *, v=None, gate_values=None,
@@ -440,7 +291,7 @@ def plot_phase_plane(model, current=0 * NOTEBOOK_CURRENT, *, v=None, gate_values
     >>> ax.get_xlabel(), ax.get_ylabel()
     ('$V$ (mV)', '$n$')
     """
-    ax = _axes(ax)
+    ax = new_axes(ax)
     model = get_model(model)
     gate = gate or next(iter(model.gates))
     if v is None:
@@ -454,7 +305,7 @@ def plot_phase_plane(model, current=0 * NOTEBOOK_CURRENT, *, v=None, gate_values
     coarse_g = np.linspace(float(np.min(gate_values)), float(np.max(gate_values)), 21)
     field = analysis.vector_field(model, coarse_v, coarse_g, current, gate=gate)
     # Arrows show direction only: speeds differ by orders of magnitude across the plane.
-    dv = np.asarray(field["dv_dt"] / _RATE) / float(np.ptp(np.asarray(coarse_v / mV)))
+    dv = np.asarray(field["dv_dt"] / RATE_UNIT) / float(np.ptp(np.asarray(coarse_v / mV)))
     dg = np.asarray(field["dgate_dt"] * ms) / float(np.ptp(coarse_g))
     norm = np.hypot(dv, dg)
     norm[norm == 0] = 1
@@ -476,108 +327,6 @@ def plot_phase_plane(model, current=0 * NOTEBOOK_CURRENT, *, v=None, gate_values
     return ax
 
 
-def plot_fi_curve(fi, ax=None, label=None):
-    """Firing rate against input current, from :func:`hh_brian.sweeps.fi_curve`.
-
-    Returns
-    -------
-    Axes
-
-    Examples
-    --------
-    >>> from brian2 import uA, cm, ms
-    >>> from hh_brian.sweeps import fi_curve
-    >>> ax = plot_fi_curve(fi_curve("passive_membrane", [0, 5]*uA/cm**2, 20*ms,
-    ...                             transient=5*ms, target="numpy"))
-    >>> ax.get_xlabel(), ax.get_ylabel()
-    ('input current (µA/cm²)', 'firing rate (Hz)')
-    """
-    from brian2 import Hz
-
-    ax = _axes(ax)
-    ax.plot(fi.currents / CURRENT_DENSITY, fi.rates / Hz, "o-", label=label)
-    ax.set_xlabel(f"input current ({_CURRENT_LABEL})")
-    ax.set_ylabel("firing rate (Hz)")
-    return ax
-
-
-#: The colour of each regime of :mod:`hh_brian.regimes` in a map.
-REGIME_COLOURS = {"rest": "#d9d9d9", "onset": "#9ecae1", "repetitive": "#e6550d",
-                  "block": "#756bb1", "diverged": "#000000"}
-
-
-def plot_regime_map(dataset, x: str, y: str, panels: str | None = None, fig=None):
-    """The regime of every point of a sweep over two parameters, one panel per value of a
-    third.
-
-    Parameters
-    ----------
-    dataset : xarray.Dataset
-        From :func:`hh_brian.sweeps.sweep` with ``product=True``.
-    x, y : str
-        The swept names on the axes.
-    panels : str, optional
-        The third swept name: one panel per value. Needed when the sweep has three
-        dimensions.
-    fig : Figure, optional
-
-    Returns
-    -------
-    Figure
-
-    Examples
-    --------
-    >>> from brian2 import mS, cm, uA, ms
-    >>> from hh_brian import stimuli
-    >>> from hh_brian.sweeps import sweep
-    >>> ds = sweep("hodgkin_huxley", {"g_Na": [60, 120]*mS/cm**2, "g_K": [20, 36]*mS/cm**2,
-    ...                               "amplitude": [0, 10]*uA/cm**2}, duration=50*ms,
-    ...            current=stimuli.constant(1*uA/cm**2), target="numpy", transient=25*ms)
-    >>> fig = plot_regime_map(ds, "g_Na", "g_K", panels="amplitude")
-    >>> [ax.get_title() for ax in fig.axes[:2]]
-    ['amplitude = 0 uA/cm^2', 'amplitude = 10 uA/cm^2']
-    """
-    from matplotlib.colors import BoundaryNorm, ListedColormap
-    from matplotlib.patches import Patch
-
-    from .regimes import REGIMES
-
-    regime = dataset["regime"]
-    others = [d for d in regime.dims if d not in (x, y)]
-    for name, argument in ((x, "x"), (y, "y")):
-        if name not in regime.dims:
-            raise ValueError(f"{argument}: expected one of the swept names {list(regime.dims)}, "
-                             f"got {name!r}")
-    if panels is None and others:
-        raise ValueError(f"panels: the sweep also varies {others}; name the one to lay out "
-                         f"as panels")
-    if panels is not None and (panels not in others or len(others) != 1):
-        raise ValueError(f"panels: expected the third swept name {others}, got {panels!r}")
-    values = dataset[panels].values if panels is not None else [None]
-    plt = _pyplot()
-    if fig is None:
-        columns = min(len(values), 4)
-        rows = -(-len(values) // columns)
-        fig = plt.figure(figsize=(3.3 * columns + 1.6, 3.0 * rows), layout="constrained")
-    axes = fig.subplots(-(-len(values) // min(len(values), 4)), min(len(values), 4),
-                        squeeze=False, sharex=True, sharey=True).ravel()
-    colours = ListedColormap([REGIME_COLOURS[name] for name in REGIMES])
-    norm = BoundaryNorm(np.arange(len(REGIMES) + 1) - 0.5, len(REGIMES))
-    for ax, value in zip(axes, values):
-        plane = regime if value is None else regime.sel({panels: value})
-        plane = plane.transpose(y, x)
-        ax.pcolormesh(dataset[x].values, dataset[y].values, plane.values, cmap=colours,
-                      norm=norm, shading="nearest")
-        if value is not None:
-            ax.set_title(f"{panels} = {value:g} {dataset[panels].attrs.get('units', '')}")
-    for ax in axes[len(values):]:
-        ax.set_visible(False)
-    for ax in axes[::min(len(values), 4)]:
-        ax.set_ylabel(f"{y} ({dataset[y].attrs.get('units', '')})")
-    for ax in axes[:len(values)]:
-        ax.set_xlabel(f"{x} ({dataset[x].attrs.get('units', '')})")
-    fig.legend(handles=[Patch(color=REGIME_COLOURS[name], label=name) for name in REGIMES],
-               loc="outside right center", frameon=False)
-    fig.suptitle(f"{dataset.attrs.get('model', '')}: firing regime over "
-                 f"{dataset.attrs.get('duration_ms', float('nan')):g} ms")
-    return fig
+# Names that lived here before the package was regrouped: found, with a warning, for one
+# release (hh_brian._compat).
+__getattr__ = moved_names(__name__)

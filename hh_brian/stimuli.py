@@ -24,13 +24,17 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from brian2 import Quantity, ms
+from brian2 import Hz, Quantity, mm, ms, nA
 from brian2.units.fundamentalunits import have_same_dimensions
 
-from .units import CURRENT_DENSITY, check_dimension
+from .core.units import CURRENT_DENSITY, check_dimension
 
 __all__ = [
+    "REQUIRED",
+    "STIMULUS_KINDS",
     "Stimulus",
+    "StimulusKind",
+    "StimulusParameter",
     "as_stimulus",
     "constant",
     "protocol",
@@ -39,7 +43,10 @@ __all__ = [
     "sampled",
     "sine",
     "smoothed_noise",
+    "register_stimulus_kind",
+    "source_amplitude",
     "step",
+    "typical_amplitude",
 ]
 
 # Times within this fraction of a step of a grid point count as on it (t is floating point).
@@ -471,11 +478,10 @@ def sine(amplitude, frequency, *, offset=None, phase=0.0, start=0 * ms, stop=Non
     >>> (sine(1*uA/cm**2, 250*Hz).samples(4, 1*ms) / (uA/cm**2)).round(12)
     array([ 0.,  1.,  0., -1.])
     """
-    from brian2 import Hz
-
     frequency = check_dimension(frequency, Hz, "frequency")
     if np.ndim(frequency) != 0 or not float(frequency / Hz) > 0:
-        raise ValueError(f"frequency: expected one positive frequency, got {frequency}")
+        raise ValueError(f"frequency: expected a positive frequency (one value), got "
+                         f"{frequency}")
     offset = 0 * CURRENT_DENSITY if offset is None else offset
     start, stop = _time(start, "start"), _time(stop, "stop", allow_none=True)
     return Sine(_amplitude(amplitude, "amplitude"), frequency,
@@ -545,3 +551,258 @@ def as_stimulus(current, default: Stimulus | None = None, argument: str = "curre
         return sampled(current)
     raise TypeError(f"{argument}: expected a current density (e.g. 5*uA/cm**2), an array of "
                     f"them, or a stimulus from hh_brian.stimuli; got {type(current).__name__}")
+
+
+# --------------------------------------------------------------------------------------------
+# The registry of stimulus kinds: what the command line (``--protocol KIND``) and the
+# explorer (its stimulus selector) offer, each kind with its parameters. A new kind is one
+# entry here; both front ends read it.
+
+class _Required:
+    def __repr__(self):
+        return "REQUIRED"
+
+
+#: The default of a parameter that has none: the command line refuses a kind without it.
+REQUIRED = _Required()
+
+
+@dataclass(frozen=True)
+class StimulusParameter:
+    """One parameter of a :class:`StimulusKind`.
+
+    Attributes
+    ----------
+    name : str
+        Its name in the front ends: ``--NAME`` on the command line (underscores as
+        hyphens), the slider's label in the explorer.
+    unit : Unit or None
+        The dimension of its values (``ms``, ``Hz``, a current density); None for a whole
+        number (a seed).
+    role : str
+        What the value is, which sets the span a control offers: ``"current"`` (within a
+        few times the model's source amplitude, either sign), ``"time"`` (within the run),
+        ``"frequency"``, ``"width"`` (a smoothing width) or ``"seed"``.
+    what : str
+        The value in words, for messages ("an amplitude").
+    example : str
+        A value as one writes it on the command line (``"10uA/cm2"``).
+    default : Quantity, int, None, callable or REQUIRED
+        The value used when none is given: a value (None included: a step without a stop
+        lasts to the end), a function of ``(model, duration)`` that returns one (or None
+        when there is none), or :data:`REQUIRED`.
+    suggest : callable
+        ``(model, duration) -> value``: where a control starts (the explorer's sliders),
+        also for a parameter without a default.
+    keyword : str, optional
+        The factory's keyword when it differs from ``name``.
+
+    Examples
+    --------
+    >>> start = {p.name: p for p in STIMULUS_KINDS["step"].parameters}["start"]
+    >>> start.keyword, start.example, start.default
+    ('start', '10ms', 0. * second)
+    """
+
+    name: str
+    unit: object
+    role: str
+    what: str
+    example: str
+    default: object
+    suggest: object
+    keyword: str = ""
+
+    def __post_init__(self):
+        if not self.keyword:
+            object.__setattr__(self, "keyword", self.name)
+
+    def default_for(self, model, duration):
+        """The value used when none is given, or :data:`REQUIRED` when there is none."""
+        if callable(self.default):
+            value = self.default(model, duration)
+            return REQUIRED if value is None else value
+        return self.default
+
+
+@dataclass(frozen=True)
+class StimulusKind:
+    """A kind of stimulus the front ends offer: its name, its factory and its parameters.
+
+    Attributes
+    ----------
+    name : str
+        The kind's name, the same on the command line and in the explorer.
+    factory : callable
+        The function of this module that makes it (:func:`step`, :func:`ramp`, …).
+    parameters : tuple of StimulusParameter
+    description : str
+        One line, for help texts and the explorer's selector.
+
+    Examples
+    --------
+    >>> from brian2 import uA, cm, ms
+    >>> kind = STIMULUS_KINDS["ramp"]
+    >>> [p.name for p in kind.parameters]
+    ['amplitude', 'amplitude_end', 'start', 'stop']
+    >>> ramp = kind.make({"amplitude_end": 4*uA/cm**2, "start": 1*ms, "stop": 5*ms})
+    >>> ramp.samples(6, 1*ms) / (uA/cm**2)
+    array([0., 0., 1., 2., 3., 0.])
+    """
+
+    name: str
+    factory: object
+    parameters: tuple
+    description: str
+
+    def missing(self, given, model=None, duration=None) -> list:
+        """The parameters that are neither in ``given`` nor have a default."""
+        return [p for p in self.parameters
+                if p.name not in given and p.default_for(model, duration) is REQUIRED]
+
+    def make(self, values, model=None, duration=None) -> Stimulus:
+        """The stimulus with ``values`` (by parameter name), defaults filling the rest.
+
+        Raises
+        ------
+        ValueError
+            For an unknown parameter, or a parameter without value or default; the
+            factory's own checks follow.
+        """
+        unknown = sorted(set(values) - {p.name for p in self.parameters})
+        if unknown:
+            raise ValueError(f"{unknown[0]}: the {self.name!r} stimulus does not use it; it "
+                             f"uses {', '.join(p.name for p in self.parameters)}")
+        missing = self.missing(values, model, duration)
+        if missing:
+            raise ValueError(f"{missing[0].name}: the {self.name!r} stimulus needs "
+                             f"{missing[0].what}, such as {missing[0].example}")
+        return self.factory(**{p.keyword: values[p.name] if p.name in values
+                                  else p.default_for(model, duration) for p in self.parameters})
+
+
+def source_amplitude(model):
+    """The amplitude of ``model``'s own input, if it is the source protocol, else None.
+
+    Examples
+    --------
+    >>> from hh_brian import get_model
+    >>> source_amplitude(get_model("hodgkin_huxley")), source_amplitude(get_model("hh_2d_reduction"))
+    (5. * uamp / (cmetre ** 2), None)
+    """
+    current = getattr(model, "default_current", None)
+    return current.amplitude if isinstance(current, Protocol) else None
+
+
+def typical_amplitude(model) -> Quantity:
+    """The largest amplitude of ``model``'s own input (10 µA/cm² without a model): a scale
+    for the currents a control offers.
+
+    Examples
+    --------
+    >>> from hh_brian import get_model
+    >>> print(typical_amplitude(get_model("passive_membrane")))
+    30. uA/(cm^2)
+    """
+    amplitude = getattr(getattr(model, "default_current", None), "amplitude", None)
+    if amplitude is None:
+        return 10 * CURRENT_DENSITY
+    return float(np.max(np.abs(np.asarray(amplitude / CURRENT_DENSITY)))) * CURRENT_DENSITY
+
+
+def _noise_setting(name: str, fallback):
+    def suggest(model, duration):
+        current = getattr(model, "default_current", None)
+        return getattr(current, name) if isinstance(current, SmoothedNoise) else fallback
+    return suggest
+
+
+def _scaled(factor: float):
+    return lambda model, duration: factor * typical_amplitude(model)
+
+
+def _at(fraction: float):
+    return lambda model, duration: fraction * duration
+
+
+_CURRENT_EXAMPLE = "10uA/cm2"
+
+
+def _amplitude_parameter(default=REQUIRED, *, name="amplitude", keyword="", what="an amplitude",
+                         suggest=_scaled(1.0)):
+    return StimulusParameter(name, CURRENT_DENSITY, "current", what, _CURRENT_EXAMPLE, default,
+                             suggest, keyword)
+
+
+def _time_parameter(name, what, default, suggest):
+    return StimulusParameter(name, ms, "time", what, "10ms", default, suggest)
+
+
+#: The stimulus kinds by name, in the order the front ends list them.
+STIMULUS_KINDS: dict[str, StimulusKind] = {}
+
+
+def register_stimulus_kind(kind: StimulusKind) -> StimulusKind:
+    """Add a kind to :data:`STIMULUS_KINDS` (its name must be new): the command line's
+    ``--protocol`` and the explorer's selector then offer it.
+
+    Examples
+    --------
+    >>> register_stimulus_kind(STIMULUS_KINDS["step"])
+    Traceback (most recent call last):
+    ...
+    ValueError: stimulus kind 'step' is already registered
+    """
+    if not isinstance(kind, StimulusKind):
+        raise TypeError(f"kind: expected a StimulusKind, got {kind!r}")
+    if kind.name in STIMULUS_KINDS:
+        raise ValueError(f"stimulus kind {kind.name!r} is already registered")
+    STIMULUS_KINDS[kind.name] = kind
+    return kind
+
+
+def _seed_parameter():
+    return StimulusParameter("seed", None, "seed", "a seed", "1", 1, _noise_setting("seed", 1))
+
+
+for _kind in (
+    StimulusKind("source", protocol, (
+        _amplitude_parameter(lambda model, duration: source_amplitude(model)),),
+        "the source protocol: +A during [T/5, 2T/5), -A during [3T/5, 4T/5)"),
+    StimulusKind("constant", constant, (_amplitude_parameter(),),
+                 "a constant current for the whole run"),
+    StimulusKind("step", step, (
+        _amplitude_parameter(),
+        _time_parameter("start", "a start time", 0 * ms, _at(0.2)),
+        _time_parameter("stop", "a stop time", None, _at(0.8))),
+        "a current switched on at start and, if a stop is given, off at stop"),
+    StimulusKind("pulse", pulse, (
+        _amplitude_parameter(),
+        _time_parameter("start", "a start time", REQUIRED, _at(0.2)),
+        _time_parameter("stop", "a stop time", REQUIRED, _at(0.8))),
+        "a current on from start to stop"),
+    StimulusKind("ramp", ramp, (
+        _amplitude_parameter(0 * CURRENT_DENSITY, keyword="amplitude_start",
+                             what="the first amplitude", suggest=_scaled(0.0)),
+        _amplitude_parameter(name="amplitude_end", keyword="amplitude_stop",
+                             what="the final amplitude", suggest=_scaled(2.0)),
+        _time_parameter("start", "a start time", REQUIRED, _at(0.2)),
+        _time_parameter("stop", "a stop time", REQUIRED, _at(0.8))),
+        "a current rising (or falling) linearly from start to stop"),
+    StimulusKind("sine", sine, (
+        _amplitude_parameter(),
+        StimulusParameter("frequency", Hz, "frequency", "a frequency", "10Hz", REQUIRED,
+                          lambda model, duration: 10 * Hz),
+        _amplitude_parameter(0 * CURRENT_DENSITY, name="offset", what="an offset",
+                             suggest=_scaled(0.0)),
+        _time_parameter("start", "a start time", 0 * ms, _at(0.0)),
+        _time_parameter("stop", "a stop time", None, _at(1.0))),
+        "a sinusoidal current about an offset, from start to stop"),
+    StimulusKind("noise", smoothed_noise, (
+        _amplitude_parameter(1400 * nA / mm**2),
+        StimulusParameter("sigma", ms, "width", "a smoothing width", "6ms", 6 * ms,
+                          _noise_setting("sigma", 6 * ms)),
+        _seed_parameter()),
+        "white noise smoothed by a Gaussian window (the dV/dt notebook's input)"),
+):
+    register_stimulus_kind(_kind)

@@ -1,18 +1,39 @@
-"""The package's shape: imports flow one way, the witnesses stay independent, every public
-module is an attribute of the package.
+"""The package's shape: imports flow one way between families, no module reaches for another's
+private names, the witnesses stay independent, every public module is an attribute of the
+package, and the module lists come from the package itself.
 
 The import graph is read from the source with ``ast``, every import counted, also those made
-inside a function: a lower module never reaches back up, not even lazily.
+inside a function, and the packages' ``__init__`` modules included: ``from .. import x``
+depends on the module ``x`` when ``x`` is a module, and on the package's ``__init__`` when
+``x`` is a name defined there.
 """
 
 import ast
+import importlib
 import pathlib
+import pkgutil
 import subprocess
 import sys
 
 import pytest
 
+import hh_brian
+
 PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "hh_brian"
+
+#: The families, lowest first: a module imports from its own family or from lower ones.
+FAMILIES = (
+    ("core", "_version", "_compat"),  # foundations
+    ("stimuli",),  # injected currents
+    ("model", "models"),  # what a model is, and the catalogue
+    ("targets", "analysis"),  # how a plan runs; a model's equations analysed
+    ("plotting",),  # figures of a run and of an analysis
+    ("simulation",),  # plan, run, result
+    ("reference", "bifurcation", "sweeps", "fit"),  # witnesses; analyses and many runs
+    ("course", "explorer"),  # course content; the interactive front end
+    ("cli",),  # the command line
+    ("", "__main__"),  # the package's face
+)
 
 
 def _module_name(path: pathlib.Path) -> str:
@@ -24,25 +45,32 @@ def _is_package(name: str) -> bool:
     return (PACKAGE.parent / name.replace(".", "/") / "__init__.py").exists()
 
 
-def _resolve(module: str, node: ast.ImportFrom) -> list[str]:
-    """The package modules an ``from ... import ...`` statement imports."""
-    if node.level:
-        base = module if _is_package(module) else module.rpartition(".")[0]
-        for _ in range(node.level - 1):
-            base = base.rpartition(".")[0]
-        target = f"{base}.{node.module}" if node.module else base
-    else:
-        target = node.module or ""
-    if target.split(".")[0] != "hh_brian":
-        return []
-    names = [target]
-    # "from . import stimuli" imports the module hh_brian.stimuli.
-    for alias in node.names:
-        candidate = f"{target}.{alias.name}"
-        if (PACKAGE.parent / (candidate.replace(".", "/") + ".py")).exists() or _is_package(
-                candidate):
-            names.append(candidate)
-    return names
+def _is_module(name: str) -> bool:
+    return (PACKAGE.parent / (name.replace(".", "/") + ".py")).exists() or _is_package(name)
+
+
+def _imports(module: str, path: pathlib.Path):
+    """``(target module, imported name or None)`` for every import of the package's code."""
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = module if path.name == "__init__.py" else module.rpartition(".")[0]
+                for _ in range(node.level - 1):
+                    base = base.rpartition(".")[0]
+                source = f"{base}.{node.module}" if node.module else base
+            else:
+                source = node.module or ""
+            if source.split(".")[0] != "hh_brian":
+                continue
+            for alias in node.names:
+                if _is_module(f"{source}.{alias.name}"):  # "from . import stimuli"
+                    yield f"{source}.{alias.name}", None
+                else:
+                    yield source, alias.name
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] == "hh_brian":
+                    yield alias.name, None
 
 
 def import_graph() -> dict[str, set[str]]:
@@ -50,19 +78,16 @@ def import_graph() -> dict[str, set[str]]:
 
     Importing ``a.b.c`` also runs the package ``a.b``'s ``__init__``: that edge is added too,
     except from a module inside ``a.b`` itself (its package is already being imported when
-    it runs) and for the top package, whose ``__init__`` every import runs first anyway.
+    it runs) and for the top package, whose ``__init__`` every import runs first anyway
+    (an import of a name defined in it is an edge, as any other).
     """
     graph = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         module = _module_name(path)
         edges = set()
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ImportFrom):
-                edges.update(_resolve(module, node))
-            elif isinstance(node, ast.Import):
-                edges.update(a.name for a in node.names if a.name.split(".")[0] == "hh_brian")
-        for name in list(edges):
-            parent = name.rpartition(".")[0]
+        for target, _ in _imports(module, path):
+            edges.add(target)
+            parent = target.rpartition(".")[0]
             while parent.count(".") >= 1:
                 if not module.startswith(parent + "."):
                     edges.add(parent)
@@ -98,56 +123,83 @@ def find_cycle(graph):
     return None
 
 
+def family(module: str) -> int:
+    """The rank of a module's family in :data:`FAMILIES`."""
+    first = module.split(".")[1] if "." in module else ""
+    for rank, names in enumerate(FAMILIES):
+        if first in names:
+            return rank
+    raise AssertionError(f"{module} belongs to no family: add it to FAMILIES")
+
+
+def public_modules() -> list[str]:
+    """Every module of the package but the private ones (a name starting with ``_``)."""
+    return sorted(info.name for info in pkgutil.walk_packages(hh_brian.__path__, "hh_brian.")
+                  if not any(part.startswith("_") for part in info.name.split(".")))
+
+
 def test_the_graph_is_read_correctly():
     graph = import_graph()
     # Known edges of each kind: relative, in a subpackage, two levels up, inside a function.
-    assert "hh_brian.models" in graph["hh_brian.analysis"]
+    assert "hh_brian.model.core" in graph["hh_brian.analysis.evaluation"]
     assert "hh_brian.targets.base" in graph["hh_brian.targets.runtime"]
-    assert "hh_brian.expressions" in graph["hh_brian.targets.base"]
-    assert "hh_brian.plotting" in graph["hh_brian.simulation"]  # SimulationResult.plot
+    assert "hh_brian.model.functions" in graph["hh_brian.targets.base"]
+    assert "hh_brian.plotting" in graph["hh_brian.simulation.result"]  # SimulationResult.plot
+    # "from . import stimuli" imports the module; the package's __init__ is an edge too.
     assert "hh_brian.stimuli" in graph["hh_brian"]
+    assert "hh_brian" not in graph["hh_brian.simulation.result"]
+    assert "hh_brian.simulation" in graph["hh_brian.cli.run"]  # the subpackage's __init__
     # A ring of three is found, with its members.
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == ["a", "b", "c", "a"]
     assert find_cycle({"a": {"b"}, "b": set()}) is None
 
 
-def test_imports_flow_one_way():
-    graph = import_graph()
-    graph.pop("hh_brian")  # the package's __init__ gathers the public names from below
-    cycle = find_cycle(graph)
+def test_no_import_cycle_with_function_level_imports_and_every_init():
+    cycle = find_cycle(import_graph())
     assert cycle is None, "import cycle: " + " -> ".join(cycle)
 
 
-def test_lower_layers_do_not_import_higher_ones():
-    graph = import_graph()
-    # The targets never look at the result layer or above.
-    for name, edges in graph.items():
-        if name.startswith("hh_brian.targets"):
-            assert not edges & {"hh_brian.simulation", "hh_brian.analysis", "hh_brian.sweeps",
-                                "hh_brian.plotting", "hh_brian.cli"}, name
+def test_imports_flow_from_higher_families_to_lower_ones():
+    upward = sorted(f"{module} -> {target}" for module, edges in import_graph().items()
+                    for target in edges if family(target) > family(module))
+    assert not upward, "imports that reach up a family:\n" + "\n".join(upward)
 
 
-@pytest.mark.parametrize("module, forbidden", [
-    # The reference is an independent witness: no Brian2, no equation strings.
-    ("reference", ("brian2", "hh_brian.models", "hh_brian.simulation")),
+def test_no_module_imports_a_private_name_of_another():
+    private = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = _module_name(path)
+        for target, name in _imports(module, path):
+            if name and name.startswith("_") and not name.startswith("__") and target != module:
+                private.append(f"{module}: {name} from {target}")
+    assert not private, "\n".join(private)
+
+
+def test_sweep_has_one_meaning():
+    owners = sorted(module for module in public_modules()
+                    if "sweep" in getattr(importlib.import_module(module), "__all__", ()))
+    assert owners == ["hh_brian.sweeps", "hh_brian.sweeps.grid"]
+
+
+@pytest.mark.parametrize("module, allowed", [
+    # The reference is an independent witness: no Brian2, no equation strings, nothing of
+    # the package but the definition of a spike.
+    ("reference/patch.py", {"hh_brian.core.traces"}),
     # The definition of a spike is shared by the reference: it must not bring Brian2 in.
-    ("traces", ("brian2", "hh_brian.models")),
+    ("core/traces.py", set()),
 ])
-def test_witnesses_stay_independent(module, forbidden):
-    tree = ast.parse((PACKAGE / f"{module}.py").read_text())
-    imported = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            imported.update(a.name for a in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            imported.add(("hh_brian." if node.level else "") + (node.module or ""))
-    assert not {name for name in imported if name.startswith(forbidden)}
+def test_witnesses_stay_independent(module, allowed):
+    path = PACKAGE / module
+    imported = {target for target, _ in _imports(_module_name(path), path)}
+    assert imported <= allowed
+    for node in ast.walk(ast.parse(path.read_text())):
+        names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                 [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+        assert not any(name.split(".")[0] in ("brian2", "sympy") for name in names)
 
 
 def test_every_public_module_is_an_attribute_of_the_package():
-    names = ["analysis", "sweeps", "stimuli", "plotting", "reference", "standalone", "targets",
-             "validation", "gallery", "cli", "units", "traces", "ranges", "errors",
-             "expressions", "modeldiff", "models", "simulation"]
+    names = sorted({module.split(".")[1] for module in public_modules()})
     code = ("import hh_brian, types; "
             f"print(all(isinstance(getattr(hh_brian, n), types.ModuleType) for n in {names!r}))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -155,3 +207,35 @@ def test_every_public_module_is_an_attribute_of_the_package():
     code = "import hh_brian; hh_brian.nonexistent"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert "AttributeError: module 'hh_brian' has no attribute 'nonexistent'" in done.stderr
+
+
+def test_the_packaged_subpackages_are_found_not_listed():
+    text = (PACKAGE.parent / "pyproject.toml").read_text()
+    assert 'include = ["hh_brian*"]' in text
+    assert "packages = [" not in text
+
+
+@pytest.mark.parametrize("old, new", [
+    ("hh_brian.parallel", "hh_brian.sweeps.jobs"),
+    ("hh_brian.gallery", "hh_brian.course.gallery"),
+    ("hh_brian.units", "hh_brian.core.units"),
+])
+def test_old_module_paths_work_for_a_release_with_a_warning(old, new):
+    code = (f"import hh_brian, warnings; warnings.simplefilter('error')\n"
+            f"try:\n    import {old}\nexcept DeprecationWarning as w:\n    print(w)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == f"{old} moved to {new}; the old path goes in the next release"
+    code = f"import warnings; warnings.simplefilter('ignore'); import {old}, {new}; " \
+           f"print({old} is {new})"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "True", done.stderr
+
+
+def test_old_names_work_for_a_release_with_a_warning():
+    with pytest.warns(DeprecationWarning, match="hh_brian.models.get_model moved to "
+                                                "hh_brian.model.get_model"):
+        from hh_brian.models import get_model
+    assert get_model is hh_brian.get_model
+    with pytest.warns(DeprecationWarning, match="hh_brian.fit.sweep moved to "
+                                                "hh_brian.fit.data.recorded_sweep"):
+        assert hh_brian.fit.sweep is hh_brian.fit.recorded_sweep

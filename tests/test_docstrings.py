@@ -6,21 +6,17 @@ The examples themselves run as doctests (pytest --doctest-modules over hh_brian/
 import importlib
 import importlib.util
 import inspect
+import pkgutil
 
 import pytest
 
-MODULES = ["models", "simulation", "stimuli", "analysis", "plotting", "gallery", "reference",
-           "validation", "units", "traces", "cli", "standalone", "sweeps", "errors", "ranges",
-           "modeldiff", "expressions", "targets", "targets.base", "targets.inputs",
-           "targets.network", "targets.registry", "targets.runtime", "targets.standalone",
-           "bifurcation", "bifurcation.system", "bifurcation.equilibria", "bifurcation.cycles",
-           "bifurcation.results", "bifurcation.diagrams", "bifurcation.bistability",
-           "bifurcation.plot", "bifurcation.kinds", "fit", "fit.data", "fit.parameters",
-           "fit.objective", "fit.uncertainty", "fit.result", "fit.fitting", "fit.agreement",
-           "fit.crossval", "fit.plot", "fit.recordings", "fit.teaching", "explorer",
-           "explorer.controls", "explorer.compute", "explorer.worker", "explorer.figures",
-           "explorer.app", "explorer.launch"]
-# The explorer's app and figures need the explore extra (Panel); without it they are left out.
+import hh_brian
+
+# Every public module of the package, found by walking it (a new module is checked without
+# being listed); the explorer's app and figures need the explore extra (Panel).
+MODULES = [info.name.removeprefix("hh_brian.") for info in
+           pkgutil.walk_packages(hh_brian.__path__, "hh_brian.")
+           if not any(part.startswith("_") for part in info.name.split("."))]
 if importlib.util.find_spec("panel") is None:
     MODULES = [m for m in MODULES if m not in ("explorer.figures", "explorer.app")]
 PUBLIC = [(module, name) for module in MODULES

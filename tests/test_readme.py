@@ -84,7 +84,7 @@ def test_readme_python_block_runs_and_its_comments_are_true(index, tmp_path, mon
 def test_reduction_table_is_what_the_analysis_computes():
     from brian2 import mV, mm, nA, nS, pF
     from hh_brian import analysis
-    from hh_brian.units import CURRENT_DENSITY
+    from hh_brian.core.units import CURRENT_DENSITY
 
     table = README[README.index("| | notebook's reduction |"):]
     table = table[:table.index("\n\n")]

@@ -10,8 +10,8 @@ The modules: :mod:`.system` (the model as an ODE system), :mod:`.equilibria`,
 and :mod:`.plot`.
 """
 
-from .diagrams import diagram
 from .bistability import Hysteresis, hysteresis
+from .diagrams import diagram
 from .results import CycleBranch, Diagram, EquilibriumBranch, SpecialPoint
 
 __all__ = ["CycleBranch", "Diagram", "EquilibriumBranch", "Hysteresis", "SpecialPoint",

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 from brian2 import Hz, Quantity, ms
 
-from ..models import get_model
-from ..units import CURRENT_DENSITY, check_dimension, show_value
+from ..core.units import CURRENT_DENSITY, check_dimension, show_value
+from ..model.core import get_model
 from .system import STIMULUS, OdeSystem
 
 __all__ = ["Hysteresis", "hysteresis"]
@@ -107,7 +107,7 @@ def hysteresis(model, parameter: str, values, *, params=None, current=None,
 
     Examples
     --------
-    >>> from brian2 import uA, cm, mV, ms
+    >>> from brian2 import uA, cm, mV, ms  # doctest: +SLOW
     >>> from hh_brian.bifurcation import hysteresis
     >>> h = hysteresis("hodgkin_huxley", "I_stim", [6, 7.5, 9, 10.5]*uA/cm**2,
     ...                params={"E_Na": 50*mV})
@@ -118,7 +118,7 @@ def hysteresis(model, parameter: str, values, *, params=None, current=None,
     >>> print(h.bistable() / (uA/cm**2))  # at rest on the way up, firing on the way down
     [7.5 9. ]
     """
-    from ..simulation import simulate
+    from ..simulation.run import simulate
 
     model = get_model(model)
     if params is not None and not hasattr(params, "items"):

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import MissingExtra
+from ..core.errors import MissingExtra
 from .equilibria import RawPoint
 from .system import OdeSystem
 
@@ -59,14 +59,15 @@ _KINDS = {
 
 
 def require_engine():
-    """Import ``bifpy.auto``, or raise :class:`~hh_brian.errors.MissingExtra` (an ImportError)
+    """Import ``bifpy.auto``, or raise :class:`~hh_brian.core.errors.MissingExtra` (an ImportError)
     that names the extra to install.
 
     The engine compiles each model with gfortran, so gfortran must be on PATH too.
 
     Examples
     --------
-    >>> require_engine().IPS_PERIODIC_ORBIT  # AUTO-07p's problem type for periodic orbits
+    >>> engine = require_engine()  # doctest: +ENGINE
+    >>> engine.IPS_PERIODIC_ORBIT  # AUTO-07p's problem type for periodic orbits
     2
     """
     try:
@@ -166,7 +167,7 @@ def cycles_from_hopf(system: OdeSystem, branches, p_range, max_period: float = 1
 
     Examples
     --------
-    >>> from hh_brian.bifurcation.system import OdeSystem
+    >>> from hh_brian.bifurcation.system import OdeSystem  # doctest: +ENGINE
     >>> from hh_brian.bifurcation.equilibria import continue_equilibrium
     >>> system = OdeSystem("hodgkin_huxley")
     >>> branch = continue_equilibrium(system, [-65, 0.3, 0.05, 0.6], 0.0, (0.0, 20.0))

@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 from brian2 import Quantity, mV, ms
 
-from ..models import get_model
-from ..units import CURRENT_DENSITY, check_dimension, show_value
+from ..core.units import CURRENT_DENSITY, check_dimension, show_value
+from ..model.core import get_model
 from .equilibria import STOP_REASONS, RawBranch, continue_equilibrium
 from .kinds import KIND_NAMES
 from .results import CycleBranch, Diagram, EquilibriumBranch, SpecialPoint

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from brian2 import Hz, mV, ms
 
-from ..units import to_display
+from ..core.units import to_display
 from .kinds import KIND_LABELS, KIND_NAMES
 
 __all__ = ["plot_diagram"]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from brian2 import Quantity, ms, mV
 
-from ..units import show_value, to_display
+from ..core.units import show_value, to_display
 from .kinds import KIND_NAMES
 
 __all__ = ["CycleBranch", "Diagram", "EquilibriumBranch", "SpecialPoint"]
@@ -152,7 +152,7 @@ class CycleBranch:
 
     Examples
     --------
-    >>> from brian2 import uA, cm, ms
+    >>> from brian2 import uA, cm, ms  # doctest: +ENGINE
     >>> from hh_brian.bifurcation import diagram
     >>> d = diagram("hodgkin_huxley", "I_stim", (0*uA/cm**2, 200*uA/cm**2))
     >>> (cycles,) = d.cycles

@@ -29,8 +29,9 @@ from brian2.core.namespace import DEFAULT_UNITS
 from brian2.parsing.sympytools import str_to_sympy
 from brian2.units.fundamentalunits import get_dimensions
 
-from ..models import _STIMULUS_LINE, Model, get_model, parse_equations
-from ..units import CURRENT_DENSITY, DISPLAY_UNITS, check_dimension
+from ..core.units import CURRENT_DENSITY, DISPLAY_UNITS, check_dimension
+from ..model.checks import parse_with_stimulus
+from ..model.core import Model, get_model
 
 __all__ = ["OdeSystem", "STIMULUS"]
 
@@ -56,7 +57,7 @@ def _rewrite_exprel(expression):
 @functools.lru_cache(maxsize=64)
 def _symbolic_rhs(equations: str):
     """Each state variable's dX/dt in SI units, as sympy in states and parameters."""
-    eqs = parse_equations(equations + "\n" + _STIMULUS_LINE)
+    eqs = parse_with_stimulus(equations)
     units = {name: float(unit) for name, unit in DEFAULT_UNITS.items()}
     subexpressions = {name: _plain(str_to_sympy(eq.expr.code))
                       for name, eq in eqs.items() if eq.type == "subexpression"}
@@ -132,8 +133,8 @@ class OdeSystem:
         self.parameter = parameter
         rhs = _symbolic_rhs(self.model.equations)
         self.states = tuple(self.model.state_variables)
-        dims = {name: eq.dim for name, eq in parse_equations(
-            self.model.equations + "\n" + _STIMULUS_LINE).items()}
+        dims = {name: eq.dim for name, eq in parse_with_stimulus(
+            self.model.equations).items()}
         #: The dimension of each state variable.
         self.dimensions = tuple(dims[name] for name in self.states)
         state_scales = [display_scale(dims[name]) for name in self.states]

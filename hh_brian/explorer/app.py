@@ -20,12 +20,13 @@ import time
 
 from brian2 import ms
 
-from ..errors import MissingExtra
-from ..models import get_model, list_models
-from ..simulation import get_target
+from ..core.errors import MissingExtra
+from ..model.core import get_model, list_models
+from ..stimuli import STIMULUS_KINDS
+from ..targets.registry import get_target
 from .compute import DT, Settings, analyse, run
-from .controls import (STIMULUS_KINDS, Slider, default_stimulus, duration_choices,
-                       parameter_sliders, stimulus_sliders)
+from .controls import (Slider, default_stimulus, duration_choices, parameter_sliders,
+                       stimulus_sliders)
 from .worker import LatestOnly, Superseded
 
 try:
@@ -39,8 +40,6 @@ __all__ = ["Explorer", "RunningServer", "serve"]
 
 #: Runs expected to take longer than this show a progress bar (seconds).
 _SLOW_RUN = 0.3
-#: Rough cost of one step of one neuron on each target, for that estimate (seconds).
-_STEP_COST = {"cpp_standalone": 5e-7, "cython": 2e-6, "numpy": 2e-5}
 
 _ANALYSIS_CURRENT = Slider("I", "µA/cm²", None, -50.0, 50.0, 0.1, 0.0)
 
@@ -125,7 +124,7 @@ class Explorer(pn.viewable.Viewer):
 
     Examples
     --------
-    >>> app = Explorer("hh_2d_reduction_model7", target="numpy")
+    >>> app = Explorer("hh_2d_reduction_model7", target="numpy")  # doctest: +SLOW
     >>> app.wait()
     True
     >>> sorted(app.sliders)[:3], app.snapshot.spike_count
@@ -136,11 +135,12 @@ class Explorer(pn.viewable.Viewer):
 
     def __init__(self, model="hodgkin_huxley", *, target="cpp_standalone", params=None):
         model = _registered(model)
-        get_target(target)  # an unknown target fails here, before anything is built
+        runner = get_target(target)  # an unknown target fails here, before anything is built
         params = Settings(model.name, dict(params or {})).shown_params()  # likewise a bad value
         super().__init__()
         _notebook_extension()
         self.target = target
+        self._runner = runner
         self.snapshot = None
         self.analysis = None
         self._doc = pn.state.curdoc
@@ -248,9 +248,9 @@ class Explorer(pn.viewable.Viewer):
 
         Examples
         --------
-        >>> app = Explorer("passive_membrane", target="numpy")
+        >>> app = Explorer("passive_membrane", target="numpy")  # doctest: +SLOW
         >>> app.settings().params["g_L"], app.settings().stimulus
-        (1.0, 'source protocol')
+        (1.0, 'source')
         """
         kind = self.stimulus_select.value
         return Settings(self.model.name,
@@ -271,8 +271,8 @@ class Explorer(pn.viewable.Viewer):
             # A program is built for each model, duration and kind of input (step, noise…).
             build = (settings.model, settings.duration, settings.stimulus)
             steps = settings.duration * ms / DT
-            first = build not in self._warm and self.target == "cpp_standalone"
-            if first or steps * _STEP_COST.get(self.target, 2e-5) > _SLOW_RUN:
+            first = build not in self._warm and self._runner.compiles_per_shape
+            if first or steps * self._runner.step_cost > _SLOW_RUN:
                 self.progress.value, self.progress.active, self.progress.visible = -1, True, True
                 self.status.object = ("building the compiled program for this model, duration "
                                       "and input (once), then running…" if first
@@ -291,7 +291,7 @@ class Explorer(pn.viewable.Viewer):
         if cached is not None and cached[0] == settings:
             snapshot = cached[1]  # only the phase plane or the slice moved
         else:
-            snapshot = run(settings, target=self.target, progress=report)
+            snapshot = run(settings, target=self._runner, progress=report)
             self._cache = (settings, snapshot)
         analysis = None
         if analysis_at is not None:
@@ -353,7 +353,7 @@ class Explorer(pn.viewable.Viewer):
 
         Examples
         --------
-        >>> app = Explorer("passive_membrane", target="numpy")
+        >>> app = Explorer("passive_membrane", target="numpy")  # doctest: +SLOW
         >>> app.set(g_L=2.0)
         >>> app.wait(), app.sliders["g_L"].value
         (True, 2.0)
@@ -373,7 +373,8 @@ class Explorer(pn.viewable.Viewer):
 
         Examples
         --------
-        >>> app = Explorer("passive_membrane", target="numpy", params={"g_L": 2.0})
+        >>> app = Explorer("passive_membrane", target="numpy",  # doctest: +SLOW
+        ...                params={"g_L": 2.0})
         >>> app.reset()
         >>> app.sliders["g_L"].value
         1.0
@@ -388,7 +389,7 @@ class Explorer(pn.viewable.Viewer):
 
         Examples
         --------
-        >>> Explorer("passive_membrane", target="numpy").wait()
+        >>> Explorer("passive_membrane", target="numpy").wait()  # doctest: +SLOW
         True
         """
         return self._worker.wait(timeout)
@@ -398,7 +399,7 @@ class Explorer(pn.viewable.Viewer):
 
         Examples
         --------
-        >>> app = Explorer("passive_membrane", target="numpy")
+        >>> app = Explorer("passive_membrane", target="numpy")  # doctest: +SLOW
         >>> app.close()
         """
         self._worker.close()
@@ -422,7 +423,8 @@ def serve(model="hodgkin_huxley", *, port: int = 0, show: bool = True, threaded=
 
     Examples
     --------
-    >>> server = serve("hodgkin_huxley", show=False, threaded=True, target="numpy")
+    >>> server = serve("hodgkin_huxley", show=False,  # doctest: +SLOW
+    ...                threaded=True, target="numpy")
     >>> server.port > 0
     True
     >>> server.stop()
@@ -490,7 +492,8 @@ class RunningServer:
 
     Examples
     --------
-    >>> server = serve("passive_membrane", show=False, threaded=True, target="numpy")
+    >>> server = serve("passive_membrane", show=False,  # doctest: +SLOW
+    ...                threaded=True, target="numpy")
     >>> server.url.startswith("http://127.0.0.1:")
     True
     >>> server.stop()

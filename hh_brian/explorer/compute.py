@@ -18,10 +18,10 @@ import numpy as np
 from brian2 import mV, ms
 
 from .. import analysis, stimuli
-from ..errors import IntegrationError
-from ..models import get_model
-from ..simulation import simulate
-from ..units import CURRENT_DENSITY, whole_steps
+from ..core.errors import IntegrationError
+from ..core.units import CURRENT_DENSITY, whole_steps
+from ..model.core import get_model
+from ..simulation.run import simulate
 from .controls import make_stimulus, parameter_sliders, stimulus_sliders
 
 __all__ = ["Analysis", "Settings", "Snapshot", "analyse", "run"]
@@ -45,7 +45,7 @@ class Settings:
         Parameter values: numbers in the sliders' units, or quantities (missing ones: the
         source's values).
     stimulus : str
-        A kind of :data:`~hh_brian.explorer.controls.STIMULUS_KINDS`.
+        A kind of :data:`~hh_brian.stimuli.STIMULUS_KINDS`.
     stimulus_values : mapping of str to float
         That kind's controls.
     duration : float
@@ -61,7 +61,7 @@ class Settings:
 
     model: str
     params: dict = field(default_factory=dict)
-    stimulus: str = "source protocol"
+    stimulus: str = "source"
     stimulus_values: dict = field(default_factory=dict)
     duration: float = 200.0
 

@@ -20,19 +20,17 @@ from brian2 import Hz, Quantity, ms
 from brian2.units.fundamentalunits import get_dimensions
 
 from .. import stimuli
-from ..models import Model, get_model
-from ..units import CURRENT_DENSITY, DISPLAY_UNITS, check_dimension, to_display
+from ..core.units import CURRENT_DENSITY, DISPLAY_UNITS, check_dimension, to_display
+from ..model.core import Model, get_model
+from ..stimuli import STIMULUS_KINDS
 
-__all__ = ["DURATIONS", "STIMULUS_KINDS", "Slider", "default_stimulus", "duration_choices",
-           "make_stimulus", "parameter_sliders", "stimulus_sliders"]
+__all__ = ["DURATIONS", "Slider", "default_stimulus", "duration_choices", "make_stimulus",
+           "parameter_sliders", "stimulus_sliders"]
 
 #: How many times the source's value an unbounded slider reaches.
 UNBOUNDED_FACTOR = 4.0
 #: About how many steps a slider has from end to end.
 STEPS_PER_SLIDER = 1000
-
-#: The stimuli the explorer offers, by the name it shows.
-STIMULUS_KINDS = ("source protocol", "step", "ramp", "sine", "noise")
 
 _UNIT_TEXT = {"uA/cm^2": "µA/cm²", "mS/cm^2": "mS/cm²", "uF/cm^2": "µF/cm²", "1": ""}
 
@@ -151,23 +149,16 @@ def parameter_sliders(model) -> list[Slider]:
     return sliders
 
 
-def _amplitude_of(model: Model) -> float:
-    current = model.default_current
-    amplitude = getattr(current, "amplitude", 10 * CURRENT_DENSITY)
-    return float(np.max(np.abs(np.asarray(amplitude / CURRENT_DENSITY))))
-
-
 def default_stimulus(model) -> str:
-    """The stimulus kind of the model's source run: ``"noise"`` or ``"source protocol"``.
+    """The stimulus kind of the model's source run: ``"noise"`` or ``"source"``.
 
     Examples
     --------
     >>> default_stimulus("hodgkin_huxley"), default_stimulus("hh_2d_reduction")
-    ('source protocol', 'noise')
+    ('source', 'noise')
     """
     model = get_model(model)
-    return "noise" if isinstance(model.default_current, stimuli.SmoothedNoise) else \
-        "source protocol"
+    return "noise" if isinstance(model.default_current, stimuli.SmoothedNoise) else "source"
 
 
 def _current_slider(name: str, default: float, reach: float) -> Slider:
@@ -182,8 +173,27 @@ def _time_slider(name: str, default: float, duration_ms: float) -> Slider:
                   step=_nice_step(duration_ms), default=default)
 
 
+def _control(parameter: stimuli.StimulusParameter, model: Model, duration) -> Slider:
+    """The slider of one stimulus parameter, its span set by the parameter's role."""
+    suggested = parameter.suggest(model, duration)
+    if parameter.role == "current":
+        reach = UNBOUNDED_FACTOR * float(stimuli.typical_amplitude(model) / CURRENT_DENSITY)
+        return _current_slider(parameter.name, float(suggested / CURRENT_DENSITY), reach)
+    if parameter.role == "time":
+        return _time_slider(parameter.name, float(suggested / ms), float(duration / ms))
+    if parameter.role == "frequency":
+        return Slider(parameter.name, "Hz", Hz, 1.0, 200.0, 0.5, float(suggested / Hz))
+    if parameter.role == "width":
+        return Slider(parameter.name, "ms", ms, 0.5, 50.0, 0.5, float(suggested / ms))
+    if parameter.role == "seed":
+        return Slider(parameter.name, "", 1.0, 0.0, 100.0, 1.0, float(suggested))
+    raise ValueError(f"parameter {parameter.name!r}: no control for the role "
+                     f"{parameter.role!r}")
+
+
 def stimulus_sliders(model, duration=None) -> dict[str, list[Slider]]:
-    """The controls of each stimulus kind, with the model's source values as defaults.
+    """The controls of each stimulus kind (:data:`hh_brian.stimuli.STIMULUS_KINDS`), with
+    the model's source values as defaults.
 
     Currents reach four times the source amplitude either way; times span the duration.
 
@@ -192,32 +202,13 @@ def stimulus_sliders(model, duration=None) -> dict[str, list[Slider]]:
     >>> controls = stimulus_sliders("hodgkin_huxley")
     >>> [s.name for s in controls["step"]]
     ['amplitude', 'start', 'stop']
-    >>> controls["source protocol"][0].default  # the source's 5 µA/cm²
+    >>> controls["source"][0].default  # the source's 5 µA/cm²
     5.0
     """
     model = get_model(model)
-    duration_ms = float((model.duration if duration is None else duration) / ms)
-    amplitude = _amplitude_of(model)
-    reach = UNBOUNDED_FACTOR * amplitude
-    current = model.default_current
-    sigma = float(current.sigma / ms) if isinstance(current, stimuli.SmoothedNoise) else 6.0
-    seed = float(current.seed) if isinstance(current, stimuli.SmoothedNoise) else 1.0
-    return {
-        "source protocol": [_current_slider("amplitude", amplitude, reach)],
-        "step": [_current_slider("amplitude", amplitude, reach),
-                 _time_slider("start", duration_ms / 5, duration_ms),
-                 _time_slider("stop", 4 * duration_ms / 5, duration_ms)],
-        "ramp": [_current_slider("from", 0.0, reach),
-                 _current_slider("to", 2 * amplitude, reach),
-                 _time_slider("start", duration_ms / 5, duration_ms),
-                 _time_slider("stop", 4 * duration_ms / 5, duration_ms)],
-        "sine": [_current_slider("amplitude", amplitude, reach),
-                 Slider("frequency", "Hz", Hz, 1.0, 200.0, 0.5, 10.0),
-                 _current_slider("offset", 0.0, reach)],
-        "noise": [_current_slider("amplitude", amplitude, reach),
-                  Slider("sigma", "ms", ms, 0.5, 50.0, 0.5, sigma),
-                  Slider("seed", "", 1.0, 0.0, 100.0, 1.0, seed)],
-    }
+    duration = model.duration if duration is None else duration
+    return {name: [_control(p, model, duration) for p in kind.parameters]
+            for name, kind in STIMULUS_KINDS.items()}
 
 
 #: Durations the explorer offers (ms), besides the model's own. A compiled program is built
@@ -241,14 +232,17 @@ def duration_choices(model) -> list[float]:
 def make_stimulus(kind: str, values: dict, duration) -> stimuli.Stimulus:
     """The stimulus of ``kind`` with the controls' ``values`` (plain floats, shown units).
 
+    Sliders can cross: a start after the stop is read as the other way round, and a stop
+    on the start is moved one step of the time sliders past it.
+
     Parameters
     ----------
     kind : str
-        One of :data:`STIMULUS_KINDS`.
+        One of :data:`hh_brian.stimuli.STIMULUS_KINDS`.
     values : mapping of str to float
         The values of that kind's controls (:func:`stimulus_sliders`), by name.
     duration : Quantity (time)
-        The run's duration (a step's or ramp's times are clipped to it).
+        The run's duration.
 
     Examples
     --------
@@ -258,19 +252,14 @@ def make_stimulus(kind: str, values: dict, duration) -> stimuli.Stimulus:
     """
     if kind not in STIMULUS_KINDS:
         raise ValueError(f"kind: expected one of {', '.join(STIMULUS_KINDS)}; got {kind!r}")
-    current = CURRENT_DENSITY
-    if kind == "source protocol":
-        return stimuli.protocol(values["amplitude"] * current)
-    if kind == "step":
+    parameters = {p.name: p for p in STIMULUS_KINDS[kind].parameters}
+    values = dict(values)
+    if "start" in values and "stop" in values:
         start, stop = sorted((values["start"], values["stop"]))
-        return stimuli.step(values["amplitude"] * current, start * ms, stop * ms)
-    if kind == "ramp":
-        start, stop = sorted((values["start"], values["stop"]))
-        stop = max(stop, start + float(duration / ms) / STEPS_PER_SLIDER)
-        return stimuli.ramp(values["from"] * current, values["to"] * current, start * ms,
-                            stop * ms)
-    if kind == "sine":
-        return stimuli.sine(values["amplitude"] * current, values["frequency"] * Hz,
-                            offset=values["offset"] * current)
-    return stimuli.smoothed_noise(values["amplitude"] * current, sigma=values["sigma"] * ms,
-                                  seed=int(round(values["seed"])))
+        values["start"] = start
+        values["stop"] = max(stop, start + float(duration / ms) / STEPS_PER_SLIDER)
+    quantities = {}
+    for name, value in values.items():
+        unit = parameters[name].unit if name in parameters else None
+        quantities[name] = int(round(value)) if unit is None else float(value) * unit
+    return STIMULUS_KINDS[kind].make(quantities)

@@ -16,7 +16,7 @@ import numpy as np
 from bokeh.models import ColumnDataSource, Range1d, Span
 from bokeh.plotting import figure
 
-from ..models import get_model
+from ..model.core import get_model
 from .compute import CURVE_V
 
 __all__ = ["COLOURS", "Figures", "envelope"]

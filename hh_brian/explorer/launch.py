@@ -15,7 +15,7 @@ def explore(model="hodgkin_huxley", **options):
 
     Examples
     --------
-    >>> app = explore("hodgkin_huxley", target="numpy")
+    >>> app = explore("hodgkin_huxley", target="numpy")  # doctest: +SLOW
     >>> app.wait()
     True
     >>> app.snapshot.spike_count  # the source protocol at 5 uA/cm^2
@@ -37,7 +37,7 @@ def serve(model="hodgkin_huxley", *, port=0, show=True, **options):
 
     Examples
     --------
-    >>> import urllib.request
+    >>> import urllib.request  # doctest: +SLOW
     >>> server = serve("hh_2d_reduction", show=False, threaded=True, target="numpy")
     >>> page = urllib.request.urlopen(server.url, timeout=60).read().decode()
     >>> "hh_brian explorer" in page

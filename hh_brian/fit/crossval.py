@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 from brian2 import Quantity, mV, ms
 
-from ..traces import spike_onsets
-from ..units import check_dimension, positive_time
+from ..core.traces import spike_onsets
+from ..core.units import check_dimension, positive_time
 from .agreement import SpikeAgreement, match_spikes, merge_split_spikes
 from .data import Sweep, as_sweeps
 from .result import FitResult
@@ -125,7 +125,7 @@ def cross_validate(result: FitResult, recordings, currents=None, *, recording_dt
     window : Quantity, default 2 ms
         The coincidence window Δ: a predicted spike within ±Δ of a recorded one matches it.
     threshold : Quantity, default 0 mV
-        The spike threshold (:mod:`hh_brian.traces` defines a spike). In the recordings, a
+        The spike threshold (:mod:`hh_brian.core.traces` defines a spike). In the recordings, a
         spike less than ``min_interval`` after another is taken as the same spike, split in
         two by the noise.
     min_interval : Quantity, default 2 ms
@@ -136,7 +136,7 @@ def cross_validate(result: FitResult, recordings, currents=None, *, recording_dt
 
     Examples
     --------
-    >>> import numpy as np
+    >>> import numpy as np  # doctest: +SLOW
     >>> from brian2 import ms, mV, mS, uA, cm
     >>> import hh_brian
     >>> from hh_brian import fit, stimuli

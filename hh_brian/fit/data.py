@@ -15,17 +15,18 @@ import numpy as np
 from brian2 import Quantity, mV, ms
 
 from .. import stimuli as _stimuli
+from .._compat import moved_names
+from ..core.units import CURRENT_DENSITY, check_dimension, positive_time, show_value, whole_steps
 from ..stimuli import Stimulus
-from ..units import CURRENT_DENSITY, check_dimension, positive_time, show_value, whole_steps
 
-__all__ = ["Sweep", "as_sweeps", "resample", "sweep"]
+__all__ = ["Sweep", "as_sweeps", "recorded_sweep", "resample"]
 
 
 @dataclass(frozen=True)
 class Sweep:
     """One recorded sweep: ``v`` sampled every ``dt`` from t = 0, under ``current``.
 
-    Make one with :func:`sweep`, which checks its parts.
+    Make one with :func:`recorded_sweep`, which checks its parts.
 
     Attributes
     ----------
@@ -41,7 +42,7 @@ class Sweep:
     Examples
     --------
     >>> from brian2 import mV, ms, uA, cm
-    >>> s = sweep([-65, -64, -63]*mV, 2*uA/cm**2, dt=0.1*ms, name="step")
+    >>> s = recorded_sweep([-65, -64, -63]*mV, 2*uA/cm**2, dt=0.1*ms, name="step")
     >>> s.duration, s.t
     (300. * usecond, array([  0., 100., 200.]) * usecond)
     """
@@ -79,7 +80,7 @@ class Sweep:
         Examples
         --------
         >>> from brian2 import mV, ms, uA, cm
-        >>> sweep([-65, -64]*mV, 0*uA/cm**2, dt=0.1*ms).steps_per_sample(0.01*ms)
+        >>> recorded_sweep([-65, -64]*mV, 0*uA/cm**2, dt=0.1*ms).steps_per_sample(0.01*ms)
         10
         """
         try:
@@ -93,7 +94,7 @@ class Sweep:
             ) from None
 
 
-def sweep(v, current, dt, name: str = "") -> Sweep:
+def recorded_sweep(v, current, dt, name: str = "") -> Sweep:
     """A recorded sweep, checked: a finite voltage trace, its current, its sampling interval.
 
     Parameters
@@ -120,7 +121,7 @@ def sweep(v, current, dt, name: str = "") -> Sweep:
     --------
     >>> from brian2 import mV, ms, uA, cm
     >>> import numpy as np
-    >>> sweep([-65, np.nan, -63]*mV, 0*uA/cm**2, dt=0.1*ms)
+    >>> recorded_sweep([-65, np.nan, -63]*mV, 0*uA/cm**2, dt=0.1*ms)
     Traceback (most recent call last):
     ...
     ValueError: recording: sample 1 (t = 0.1 ms) is NaN; a fit needs a finite trace (cut the sweep or fill the gap first)
@@ -185,14 +186,14 @@ def as_sweeps(recording, current, dt) -> tuple[Sweep, ...]:
         if dt is None:
             raise ValueError("dt: the sampling interval of the recording is needed "
                              "(e.g. dt=0.01*ms)")
-        return (sweep(recording, current, dt),)
+        return (recorded_sweep(recording, current, dt),)
     if not isinstance(current, (list, tuple)) or len(current) != len(recording):
         raise ValueError(f"current: with {len(recording)} recorded traces, expected a list of "
                          f"{len(recording)} currents, one per trace; got {current!r:.80}")
     if dt is None:
         raise ValueError("dt: the sampling interval of the recordings is needed "
                          "(e.g. dt=0.01*ms)")
-    return tuple(sweep(v, i, dt, name=f"sweep {k}")
+    return tuple(recorded_sweep(v, i, dt, name=f"sweep {k}")
                  for k, (v, i) in enumerate(zip(recording, current)))
 
 
@@ -208,7 +209,7 @@ def resample(recorded: Sweep, dt) -> Sweep:
     Examples
     --------
     >>> from brian2 import mV, ms, uA, cm
-    >>> s = resample(sweep([-65, -63, -61]*mV, 1*uA/cm**2, dt=0.2*ms), 0.1*ms)
+    >>> s = resample(recorded_sweep([-65, -63, -61]*mV, 1*uA/cm**2, dt=0.2*ms), 0.1*ms)
     >>> s.v / mV, s.dt
     (array([-65., -64., -63., -62., -61.]), 100. * usecond)
     """
@@ -222,4 +223,9 @@ def resample(recorded: Sweep, dt) -> Sweep:
     old_t = np.arange(recorded.n_samples) * float(recorded.dt / ms)
     new_t = np.minimum(np.arange(n_new) * float(dt / ms), old_t[-1])
     v = np.interp(new_t, old_t, np.asarray(recorded.v / mV)) * mV
-    return sweep(v, recorded.current, dt, name=recorded.name)
+    return recorded_sweep(v, recorded.current, dt, name=recorded.name)
+
+
+# Names that lived here before the package was regrouped: found, with a warning, for one
+# release (hh_brian._compat).
+__getattr__ = moved_names(__name__)

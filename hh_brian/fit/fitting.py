@@ -20,10 +20,10 @@ import numpy as np
 from brian2 import mV, ms
 from scipy import optimize
 
-from ..models import Model, get_model
-from ..simulation import _check_initial, _check_method, _with_params
-from ..units import positive_time
-from ..targets import get_target
+from ..core.units import positive_time
+from ..model.checks import check_initial
+from ..model.core import Model, get_model
+from ..targets.registry import get_target
 from .data import Sweep, as_sweeps
 from .objective import Objective
 from .parameters import free_parameters
@@ -116,7 +116,7 @@ def fit_trace(model: Model | str, recording, current=None, *, free: Mapping,
     --------
     The passive membrane's leak conductance from a noisy 20-ms step response:
 
-    >>> import numpy as np
+    >>> import numpy as np  # doctest: +SLOW
     >>> from brian2 import ms, mV, mS, uA, cm
     >>> import hh_brian
     >>> from hh_brian import fit, stimuli
@@ -130,7 +130,11 @@ def fit_trace(model: Model | str, recording, current=None, *, free: Mapping,
     >>> bool(low < 0.5 < high), round(float(result.noise / mV), 1)
     (True, 0.5)
     """
-    model = _with_params(get_model(model), params)
+    model = get_model(model)
+    if params is not None and not isinstance(params, Mapping):
+        raise TypeError(f"params: expected a mapping of parameter names to values, got "
+                        f"{params!r}")
+    model = model.with_params(**params) if params else model
     if model.batch_size is not None:
         raise ValueError("params: fixed parameters must be scalars, not one per neuron")
     free = free_parameters(model, free)
@@ -138,7 +142,7 @@ def fit_trace(model: Model | str, recording, current=None, *, free: Mapping,
     if both:
         raise ValueError(f"params: {', '.join(both)} is both fixed and free; drop it from "
                          f"params or from free")
-    fixed_initial = _check_initial(model, initial)
+    fixed_initial = check_initial(model, initial)
     both = sorted(set(fixed_initial) & set(free.names))
     if both:
         raise ValueError(f"initial: {', '.join(both)} is both fixed and free; drop it from "
@@ -148,7 +152,6 @@ def fit_trace(model: Model | str, recording, current=None, *, free: Mapping,
             raise ValueError(f"initial[{name!r}]: a fixed initial value is one value for every "
                              f"candidate, got shape {np.shape(value)}")
     dt = positive_time(dt, "dt")
-    _check_method(method)
     sweeps = _sweeps(recording, current, recording_dt, dt)
     runner = get_target(target)
     for name, value, low in (("popsize", popsize, 2), ("maxiter", maxiter, 1)):
@@ -163,6 +166,7 @@ def fit_trace(model: Model | str, recording, current=None, *, free: Mapping,
 
     p = len(free)
     batch = max(popsize * p, 2 * p + 1)
+    # Plans every sweep's run: the method and the rest are checked here, before any run.
     objective = Objective(model=model, sweeps=sweeps, free=free, dt=dt, method=method,
                           target=runner, batch_size=batch, initial=fixed_initial)
     began = time.perf_counter()

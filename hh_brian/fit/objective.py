@@ -1,11 +1,12 @@
 """The fit's objective: candidates in, residuals out, one Brian2 run per batch and sweep.
 
-Every evaluation runs a whole batch of candidate parameter sets as one group with one neuron
-per candidate (:func:`hh_brian.simulate` with per-neuron parameter arrays), recording v at
-the recording's sampling interval. Batches always have the same number of neurons (a short
-batch is padded with copies of its last candidate), so the generated code, compiled once for
-the first batch, serves every later one: on the standalone target each later run only
-starts the compiled program with new values.
+Each sweep's run is planned once (:func:`hh_brian.plan_run`, a batch with one neuron per
+candidate, recording v at the recording's sampling interval); every evaluation then runs
+that plan with the candidates' values (:meth:`~hh_brian.targets.RunPlan.with_values`), which
+checks only the values. Batches always have the same number of neurons (a short batch is
+padded with copies of its last candidate), so the generated code, compiled once for the
+first batch, serves every later one: on the standalone target each later run only starts
+the compiled program with new values.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from typing import Mapping
 import numpy as np
 from brian2 import Quantity, mV
 
-from ..models import Model
-from ..simulation import simulate
+from ..model.core import Model
+from ..simulation.plan import plan_run
+from ..simulation.run import run_plan
 from .data import Sweep
 from .parameters import FreeParameters
 
@@ -50,6 +52,9 @@ class Objective:
 
     Attributes
     ----------
+    plans : tuple of RunPlan
+        The run of each sweep, planned once (every argument checked when the objective is
+        made, before anything runs).
     n_evaluations : int
         Model evaluations so far: one per candidate and sweep (padding not counted).
     n_runs : int
@@ -64,10 +69,10 @@ class Objective:
     >>> import numpy as np
     >>> from brian2 import mV, mS, ms, uA, cm
     >>> from hh_brian import get_model
-    >>> from hh_brian.fit.data import sweep
+    >>> from hh_brian.fit.data import recorded_sweep
     >>> from hh_brian.fit.parameters import free_parameters
     >>> model = get_model("passive_membrane")
-    >>> flat = sweep(np.full(20, -65.0)*mV, 0*uA/cm**2, dt=0.1*ms)
+    >>> flat = recorded_sweep(np.full(20, -65.0)*mV, 0*uA/cm**2, dt=0.1*ms)
     >>> objective = Objective(model, (flat,), free_parameters(model, {"g_L": (0.1, 1)*mS/cm**2}),
     ...                       dt=0.1*ms, method="euler", target="numpy", batch_size=2)
     >>> np.round(objective.cost([[0.3], [1.0]]), 6), objective.n_evaluations, objective.n_runs
@@ -85,6 +90,21 @@ class Objective:
     n_evaluations: int = 0
     n_runs: int = 0
     seconds: float = 0.0
+    plans: tuple = field(init=False, repr=False)
+
+    def __post_init__(self):
+        # Planned with the middle of every free range, as a batch of batch_size neurons.
+        middle = self.free.to_values(np.full((self.batch_size, len(self.free)), 0.5))
+        params, initial = self.free.split(middle)
+        plans = []
+        for recorded in self.sweeps:
+            steps = recorded.steps_per_sample(self.dt)
+            plans.append(plan_run(
+                self.model, recorded.n_samples * steps * self.dt, recorded.current, dt=self.dt,
+                method=self.method, target=self.target, params=params,
+                initial={**self.initial, **initial}, record=["v"],
+                record_dt=None if steps == 1 else recorded.dt))
+        self.plans = tuple(plans)
 
     @property
     def n_samples(self) -> int:
@@ -108,17 +128,9 @@ class Objective:
             padded = np.concatenate([chunk, np.repeat(chunk[-1:], self.batch_size - len(chunk),
                                                       axis=0)])
             params, initial = self.free.split(padded)
-            fixed = {name: np.ones(self.batch_size) * value
-                     for name, value in self.initial.items()}
-            initial = {**fixed, **initial}
-            for k, recorded in enumerate(self.sweeps):
-                steps = recorded.steps_per_sample(self.dt)
+            for k, plan in enumerate(self.plans):
                 began = time.perf_counter()
-                result = simulate(
-                    self.model, recorded.n_samples * steps * self.dt, recorded.current,
-                    dt=self.dt, method=self.method, target=self.target, params=params,
-                    initial=initial or None, record=["v"],
-                    record_dt=None if steps == 1 else recorded.dt)
+                result = run_plan(plan.with_values(params=params, initial=initial))
                 self.seconds += time.perf_counter() - began
                 self.n_runs += 1
                 out[k][start:start + len(chunk)] = np.asarray(result.v / mV)[:len(chunk)]

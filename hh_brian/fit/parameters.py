@@ -15,9 +15,9 @@ from typing import Mapping
 import numpy as np
 from brian2 import DimensionMismatchError, Quantity, mV
 
-from ..models import Model, get_model
-from ..ranges import GATE_RANGE, physical_range
-from ..units import check_dimension, show_value, to_display
+from ..core.ranges import GATE_RANGE, physical_range
+from ..core.units import check_dimension, show_value, to_display
+from ..model.core import Model, get_model
 
 __all__ = ["FreeParameter", "FreeParameters", "free_parameters"]
 
@@ -90,10 +90,6 @@ class FreeParameters:
     def to_values(self, cube) -> np.ndarray:
         """Points of the unit cube (shape ``(S, p)``) as values in display units."""
         return self.lows + np.asarray(cube, dtype=float) * self.spans
-
-    def to_cube(self, values) -> np.ndarray:
-        """Values in display units (shape ``(S, p)``) as points of the unit cube."""
-        return (np.asarray(values, dtype=float) - self.lows) / self.spans
 
     def quantities(self, values) -> dict[str, Quantity]:
         """Values in display units (shape ``(p,)`` or ``(S, p)``) as quantities by name."""

@@ -34,7 +34,7 @@ def plot_fit(result, fig=None):
 
     Examples
     --------
-    >>> from brian2 import ms, mS, uA, cm
+    >>> from brian2 import ms, mS, uA, cm  # doctest: +SLOW
     >>> import hh_brian
     >>> from hh_brian import fit, stimuli
     >>> step = stimuli.step(5*uA/cm**2, start=2*ms)
@@ -147,10 +147,10 @@ def plot_ingredients(table, fig=None):
 
     Examples
     --------
-    See :func:`hh_brian.fit.teaching.ingredient_table`; the documentation's fitting page
+    See :func:`hh_brian.course.teaching.ingredient_table`; the documentation's fitting page
     shows the figure.
 
-    >>> from hh_brian.fit.teaching import IngredientTable
+    >>> from hh_brian.course.teaching import IngredientTable
     >>> len(plot_ingredients(IngredientTable(rows=())).axes)
     0
     """

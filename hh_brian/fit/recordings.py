@@ -4,7 +4,7 @@ A CSV file has one header line naming each column with its unit in brackets, the
 per sample: ``t [ms],v [mV],I_stim [uA/cm^2]``, the format in which ``hh-brian run --out``
 writes a simulation. NWB (Neurodata Without Borders) is the field's standard format for
 intracellular recordings; it needs the optional ``nwb`` extra (pynwb). Every reader returns
-:class:`~hh_brian.fit.data.Sweep` values, checked by :func:`~hh_brian.fit.data.sweep`.
+:class:`~hh_brian.fit.data.Sweep` values, checked by :func:`~hh_brian.fit.data.recorded_sweep`.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import numpy as np
 from brian2 import Quantity, amp, cm, ms, mV, second, volt
 from brian2.units.fundamentalunits import have_same_dimensions
 
-from ..errors import MissingExtra
-from ..units import CURRENT_DENSITY, UnitTextError, check_dimension, parse_quantity
-from .data import Sweep, sweep
+from ..core.errors import MissingExtra
+from ..core.units import CURRENT_DENSITY, UnitTextError, check_dimension, parse_quantity
+from .data import Sweep, recorded_sweep
 
 __all__ = ["read_csv", "read_nwb", "write_csv", "write_nwb"]
 
@@ -55,7 +55,7 @@ def read_csv(path, *, current=None, name=None) -> Sweep:
 
     The header names each column with its unit in brackets, e.g.
     ``t [ms],v [mV],I_stim [uA/cm^2]``; ``[1]`` or no bracket means a plain number. Units are
-    read as :func:`hh_brian.units.parse_quantity` reads them (``ms``, ``s``, ``mV``, ``V``,
+    read as :func:`hh_brian.core.units.parse_quantity` reads them (``ms``, ``s``, ``mV``, ``V``,
     ``uA/cm^2``, ``nA/mm2``...). The columns ``t`` and ``v`` are required; other columns
     (gates, membrane currents: everything ``hh-brian run --out`` adds) are ignored.
 
@@ -63,7 +63,7 @@ def read_csv(path, *, current=None, name=None) -> Sweep:
     ----------
     path : str or path-like
     current : Stimulus or Quantity (current density), optional
-        The injected current, passed on to :func:`~hh_brian.fit.data.sweep`. Without it the
+        The injected current, passed on to :func:`~hh_brian.fit.data.recorded_sweep`. Without it the
         current is read from the column ``I_stim``, each sample held until the next.
     name : str, optional
         The sweep's name; the file's stem by default.
@@ -80,7 +80,7 @@ def read_csv(path, *, current=None, name=None) -> Sweep:
         For an empty file, a missing column (the message lists the columns found), a unit of
         the wrong dimension, a number that cannot be read (row and column named), times that
         are not increasing and evenly spaced (the first bad row named), a file without
-        ``I_stim`` and no ``current=``, or anything :func:`~hh_brian.fit.data.sweep` refuses.
+        ``I_stim`` and no ``current=``, or anything :func:`~hh_brian.fit.data.recorded_sweep` refuses.
         Every message begins with the file's path.
     FileNotFoundError
         If there is no file at ``path``.
@@ -156,7 +156,7 @@ def read_csv(path, *, current=None, name=None) -> Sweep:
                       unit=columns[names.index("t")][1])
     if current is None:
         current = numbers["I_stim"] * scales["I_stim"]
-    return sweep(numbers["v"] * scales["v"], current, step * scales["t"],
+    return recorded_sweep(numbers["v"] * scales["v"], current, step * scales["t"],
                  name=path.stem if name is None else name)
 
 
@@ -180,7 +180,7 @@ def write_csv(recorded: Sweep, path) -> pathlib.Path:
     >>> import pathlib, tempfile
     >>> from brian2 import mV, ms, uA, cm
     >>> folder = tempfile.TemporaryDirectory()
-    >>> path = write_csv(sweep([-65, -64, -60]*mV, 2*uA/cm**2, dt=0.1*ms, name="step"),
+    >>> path = write_csv(recorded_sweep([-65, -64, -60]*mV, 2*uA/cm**2, dt=0.1*ms, name="step"),
     ...                  pathlib.Path(folder.name) / "step.csv")
     >>> print(path.read_text(), end="")
     t [ms],v [mV],I_stim [uA/cm^2]
@@ -348,7 +348,7 @@ def read_nwb(path, *, area, series=None) -> tuple[Sweep, ...]:
     >>> from brian2 import mV, ms, uA, cm
     >>> folder = tempfile.TemporaryDirectory()
     >>> path = pathlib.Path(folder.name) / "cell.nwb"
-    >>> steps = [sweep([-65, -64, -60]*mV, i*uA/cm**2, dt=0.1*ms, name=f"step {i}")
+    >>> steps = [recorded_sweep([-65, -64, -60]*mV, i*uA/cm**2, dt=0.1*ms, name=f"step {i}")
     ...          for i in (1, 2)]
     >>> _ = write_nwb(steps, path, area=1e-4*cm**2)  # doctest: +SKIP
     >>> [s.name for s in read_nwb(path, area=1e-4*cm**2)]  # doctest: +SKIP
@@ -455,7 +455,7 @@ def _nwb_sweep(path, pynwb, nwbfile, response, paired, area) -> Sweep:
          + float(response.offset)) * volt
     dt = _sampling_interval(path, response)
     if isinstance(response, pynwb.icephys.IZeroClampSeries):
-        return sweep(v, 0 * CURRENT_DENSITY, dt * second, name=response.name)
+        return recorded_sweep(v, 0 * CURRENT_DENSITY, dt * second, name=response.name)
     stimulus = _stimulus_of(path, pynwb, nwbfile, response, paired)
     stimulus_dt = _sampling_interval(path, stimulus)
     if abs(stimulus_dt - dt) > _STEP_TOLERANCE * dt:
@@ -468,7 +468,7 @@ def _nwb_sweep(path, pynwb, nwbfile, response, paired, area) -> Sweep:
         raise ValueError(f"{path}: the stimulus {stimulus.name!r} has {amperes.shape[0]} "
                          f"samples and its response {response.name!r} {np.shape(v)[0]}; "
                          f"expected one current sample per voltage sample")
-    return sweep(v, amperes * amp / area, dt * second, name=response.name)
+    return recorded_sweep(v, amperes * amp / area, dt * second, name=response.name)
 
 
 def write_nwb(sweeps, path, *, area, session_description: str = "hh_brian sweeps",
@@ -521,7 +521,7 @@ def write_nwb(sweeps, path, *, area, session_description: str = "hh_brian sweeps
     >>> from brian2 import mV, ms, uA, cm
     >>> folder = tempfile.TemporaryDirectory()
     >>> path = pathlib.Path(folder.name) / "cell.nwb"
-    >>> steps = [sweep([-65, -64, -60]*mV, i*uA/cm**2, dt=0.1*ms, name=f"step {i}")
+    >>> steps = [recorded_sweep([-65, -64, -60]*mV, i*uA/cm**2, dt=0.1*ms, name=f"step {i}")
     ...          for i in (1, 2)]
     >>> _ = write_nwb(steps, path, area=1e-4*cm**2)  # doctest: +SKIP
     >>> read_nwb(path, area=1e-4*cm**2)[1].current_samples() / (uA/cm**2)  # doctest: +SKIP

@@ -10,9 +10,10 @@ from typing import Mapping
 import numpy as np
 from brian2 import Quantity, ms
 
-from ..models import Model
-from ..simulation import SimulationResult, simulate
-from ..units import to_display
+from ..core.units import to_display
+from ..model.core import Model
+from ..simulation.result import SimulationResult
+from ..simulation.run import simulate
 from .parameters import FreeParameters
 
 __all__ = ["FitResult"]
@@ -71,7 +72,7 @@ class FitResult:
 
     Examples
     --------
-    >>> import numpy as np
+    >>> import numpy as np  # doctest: +SLOW
     >>> from brian2 import ms, mV, mS, uA, cm
     >>> import hh_brian
     >>> from hh_brian import fit, stimuli

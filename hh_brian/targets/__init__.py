@@ -1,7 +1,7 @@
 """Code-generation targets: the ways of running a model, and their registry.
 
-* :mod:`~hh_brian.targets.base`: what a target is given (:class:`RunSpec`) and returns
-  (:class:`Recording`), and the :class:`Target` base class;
+* :mod:`~hh_brian.targets.base`: what a target is given (:class:`RunPlan`) and returns
+  (:class:`Recording`), and the :class:`Target` base class with its capabilities;
 * :mod:`~hh_brian.targets.inputs`: how a stimulus becomes the input's arrays;
 * :mod:`~hh_brian.targets.network`: the one description of the Brian2 network every target
   builds;
@@ -16,10 +16,15 @@ as ``scipy.integrate.solve_ivp`` takes a method's name or a solver class.
 
 from __future__ import annotations
 
-from .base import Recording, RunSpec, SpikeEvents, Target
+from .._compat import moved_names
+from .base import Recording, RunPlan, SpikeEvents, Target
 from .registry import TARGETS, get_target, register_target
 from .runtime import RuntimeTarget
 from .standalone import StandaloneTarget
 
-__all__ = ["Recording", "RunSpec", "RuntimeTarget", "SpikeEvents", "StandaloneTarget",
+__all__ = ["Recording", "RunPlan", "RuntimeTarget", "SpikeEvents", "StandaloneTarget",
            "TARGETS", "Target", "get_target", "register_target"]
+
+# Names that lived here before the package was regrouped: found, with a warning, for one
+# release (hh_brian._compat).
+__getattr__ = moved_names(__name__)

@@ -21,7 +21,7 @@ import numpy as np
 from brian2 import Quantity
 from brian2.units.fundamentalunits import get_dimensions
 
-from ..units import CURRENT_DENSITY
+from ..core.units import CURRENT_DENSITY
 
 __all__ = ["InputPlan", "PerNeuronSamples", "ScaledWaveform", "SharedSamples", "plan_input"]
 

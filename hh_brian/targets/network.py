@@ -1,6 +1,6 @@
 """The one description of a run's Brian2 network, consumed by every target.
 
-:func:`plan_network` turns a :class:`~hh_brian.targets.base.RunSpec` into a
+:func:`plan_network` turns a :class:`~hh_brian.targets.base.RunPlan` into a
 :class:`NetworkPlan`, a plain value (it travels as JSON to the standalone build), and
 :func:`build_network` makes the Brian2 objects from it: the clock, the input, the group with
 its threshold, the monitors. The runtime targets build it in this process; the standalone
@@ -16,7 +16,7 @@ back into the model:
 the spikes-only mode's ``dtime_above_threshold/dt = int(v >= θ)`` and ``dtime_above_height/dt = int(v >= θ + h)``
     the time v has spent at or above the spike threshold θ, and at or above θ plus the
     least height h of a spike. A spike is an excursion above the threshold that comes back
-    below it (:mod:`hh_brian.traces`); the event fires when v comes back (threshold ``v < θ``,
+    below it (:mod:`hh_brian.core.traces`); the event fires when v comes back (threshold ``v < θ``,
     refractory while ``v < θ``, so once per return), the spike monitor records both times,
     and the reset sets them back to 0. The spike's onset is the event's time minus the time
     above θ; whether the excursion was brief and high enough to be a spike is decided
@@ -35,8 +35,8 @@ import numpy as np
 from brian2 import (Clock, Equations, Function, Network, NeuronGroup, Quantity, SpikeMonitor,
                     StateMonitor, TimedArray, second, volt)
 
-from ..traces import MIN_HEIGHT_MV
-from .base import RunSpec
+from ..core.traces import MIN_HEIGHT_MV
+from .base import RunPlan
 from .inputs import CURRENT_DENSITY_SI, InputPlan
 
 __all__ = ["FINITE", "NetworkPlan", "Built", "build_network", "plan_network", "run_values"]
@@ -74,9 +74,9 @@ class NetworkPlan:
     --------
     >>> from brian2 import ms, uA, cm
     >>> from hh_brian import get_model, stimuli
-    >>> from hh_brian.targets import RunSpec
+    >>> from hh_brian.targets import RunPlan
     >>> from hh_brian.targets.inputs import plan_input
-    >>> spec = RunSpec(get_model("hodgkin_huxley"), n_neurons=2, n_steps=100, dt=0.01*ms,
+    >>> spec = RunPlan(get_model("hodgkin_huxley"), n_neurons=2, n_steps=100, dt=0.01*ms,
     ...                method="euler", stimulus=stimuli.constant(10*uA/cm**2),
     ...                initial={"v": get_model("hodgkin_huxley").v_init}, record=("v",))
     >>> inputs = plan_input(spec.stimulus, spec.n_steps, spec.dt)
@@ -118,16 +118,16 @@ class NetworkPlan:
         return self.n_steps * self.dt * second
 
 
-def plan_network(spec: RunSpec, inputs: InputPlan) -> NetworkPlan:
+def plan_network(spec: RunPlan, inputs: InputPlan) -> NetworkPlan:
     """The network of ``spec`` with its input plan.
 
     Examples
     --------
     >>> from brian2 import ms, uA, cm
     >>> from hh_brian import get_model, stimuli
-    >>> from hh_brian.targets import RunSpec
+    >>> from hh_brian.targets import RunPlan
     >>> from hh_brian.targets.inputs import plan_input
-    >>> spec = RunSpec(get_model("hodgkin_huxley"), n_neurons=2, n_steps=100, dt=0.01*ms,
+    >>> spec = RunPlan(get_model("hodgkin_huxley"), n_neurons=2, n_steps=100, dt=0.01*ms,
     ...                method="euler", stimulus=stimuli.constant(10*uA/cm**2),
     ...                initial={"v": get_model("hodgkin_huxley").v_init}, record=("v",))
     >>> inputs = plan_input(spec.stimulus, spec.n_steps, spec.dt)
@@ -138,9 +138,10 @@ def plan_network(spec: RunSpec, inputs: InputPlan) -> NetworkPlan:
     lines = [spec.model.equations, inputs.equations,
              f"dtime_finite/dt = finite({state}) : second"]
     height = None
-    if spec.spike_threshold is not None:
-        height = spec.spike_threshold + MIN_HEIGHT_MV * 1e-3
-        lines += [f"dtime_above_threshold/dt = int(v >= {spec.spike_threshold!r}*volt) : second",
+    threshold = spec.online_threshold
+    if threshold is not None:
+        height = threshold + MIN_HEIGHT_MV * 1e-3
+        lines += [f"dtime_above_threshold/dt = int(v >= {threshold!r}*volt) : second",
                   f"dtime_above_height/dt = int(v >= {height!r}*volt) : second"]
     if spec.track_peak:
         lines.append("v_peak : volt")
@@ -148,11 +149,12 @@ def plan_network(spec: RunSpec, inputs: InputPlan) -> NetworkPlan:
         equations="\n".join(lines), n_neurons=int(spec.n_neurons), n_steps=int(spec.n_steps),
         dt=float(spec.dt / second), method=spec.method, record=tuple(spec.record),
         record_indices=spec.record_indices, record_every=int(spec.record_every),
-        spike_threshold=spec.spike_threshold, spike_height=height, input_shape=tuple(np.shape(inputs.table)),
+        spike_threshold=threshold, spike_height=height,
+        input_shape=tuple(np.shape(inputs.table)),
         input_is_current=inputs.table_is_current, track_peak=bool(spec.track_peak))
 
 
-def run_values(spec: RunSpec, inputs: InputPlan) -> dict[str, object]:
+def run_values(spec: RunPlan, inputs: InputPlan) -> dict[str, object]:
     """Every per-neuron value the group needs before a run, with units where they have one.
 
     The parameters, the input's own values, the initial state (gates at their steady state
@@ -163,9 +165,9 @@ def run_values(spec: RunSpec, inputs: InputPlan) -> dict[str, object]:
     --------
     >>> from brian2 import ms, uA, cm
     >>> from hh_brian import get_model, stimuli
-    >>> from hh_brian.targets import RunSpec
+    >>> from hh_brian.targets import RunPlan
     >>> from hh_brian.targets.inputs import plan_input
-    >>> spec = RunSpec(get_model("hodgkin_huxley"), n_neurons=2, n_steps=100, dt=0.01*ms,
+    >>> spec = RunPlan(get_model("hodgkin_huxley"), n_neurons=2, n_steps=100, dt=0.01*ms,
     ...                method="euler", stimulus=stimuli.constant(10*uA/cm**2),
     ...                initial={"v": get_model("hodgkin_huxley").v_init}, record=("v",))
     >>> inputs = plan_input(spec.stimulus, spec.n_steps, spec.dt)
@@ -177,8 +179,8 @@ def run_values(spec: RunSpec, inputs: InputPlan) -> dict[str, object]:
     state = dict(spec.initial_state)
     values["v"] = state.pop("v") * volt
     values.update(state)
-    if spec.spike_threshold is not None:
-        above = np.asarray(values["v"] / volt) >= spec.spike_threshold
+    if spec.online_threshold is not None:
+        above = np.asarray(values["v"] / volt) >= spec.online_threshold
         values["time_above_threshold"] = np.where(above, np.inf, 0.0) * second
     if spec.track_peak:
         values["v_peak"] = values["v"]
@@ -193,9 +195,9 @@ class Built:
     --------
     >>> from brian2 import ms, uA, cm
     >>> from hh_brian import get_model, stimuli
-    >>> from hh_brian.targets import RunSpec
+    >>> from hh_brian.targets import RunPlan
     >>> from hh_brian.targets.inputs import plan_input
-    >>> spec = RunSpec(get_model("hodgkin_huxley"), n_neurons=2, n_steps=100, dt=0.01*ms,
+    >>> spec = RunPlan(get_model("hodgkin_huxley"), n_neurons=2, n_steps=100, dt=0.01*ms,
     ...                method="euler", stimulus=stimuli.constant(10*uA/cm**2),
     ...                initial={"v": get_model("hodgkin_huxley").v_init}, record=("v",))
     >>> inputs = plan_input(spec.stimulus, spec.n_steps, spec.dt)
@@ -221,9 +223,9 @@ def build_network(plan: NetworkPlan, input_table, codeobj_class=None) -> Built:
     --------
     >>> from brian2 import ms, uA, cm
     >>> from hh_brian import get_model, stimuli
-    >>> from hh_brian.targets import RunSpec
+    >>> from hh_brian.targets import RunPlan
     >>> from hh_brian.targets.inputs import plan_input
-    >>> spec = RunSpec(get_model("hodgkin_huxley"), n_neurons=2, n_steps=100, dt=0.01*ms,
+    >>> spec = RunPlan(get_model("hodgkin_huxley"), n_neurons=2, n_steps=100, dt=0.01*ms,
     ...                method="euler", stimulus=stimuli.constant(10*uA/cm**2),
     ...                initial={"v": get_model("hodgkin_huxley").v_init}, record=("v",))
     >>> inputs = plan_input(spec.stimulus, spec.n_steps, spec.dt)

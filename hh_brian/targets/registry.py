@@ -68,8 +68,11 @@ def get_target(target) -> Target:
                     f"got {target!r}")
 
 
+# Step costs: one HH neuron on this package's own benchmarks, rounded (seconds per step).
 register_target("cython", RuntimeTarget(IEEECythonCodeObject,
-                                        "Brian2 runtime, generated Cython compiled by g++"))
+                                        "Brian2 runtime, generated Cython compiled by g++",
+                                        compiles_per_shape=True, step_cost=2e-6))
 register_target("numpy", RuntimeTarget(NumpyCodeObject,
-                                       "Brian2 runtime, generated vectorised numpy"))
+                                       "Brian2 runtime, generated vectorised numpy",
+                                       step_cost=2e-5))
 register_target("cpp_standalone", StandaloneTarget())

@@ -9,7 +9,7 @@ import numpy as np
 from brian2 import second
 from brian2.codegen.runtime.cython_rt import CythonCodeObject
 
-from .base import Recording, RunSpec, SpikeEvents, Target
+from .base import Recording, RunPlan, SpikeEvents, Target
 from .inputs import plan_input
 from .network import build_network, plan_network, run_values
 
@@ -84,6 +84,10 @@ class RuntimeTarget(Target):
     codeobj_class : type
         A Brian2 code-object class (e.g. ``NumpyCodeObject``).
     description : str
+    compiles_per_shape : bool, default False
+        Whether the code objects are compiled (Cython) before their first run.
+    step_cost : float, default 2e-5
+        Rough seconds per step of one neuron (see :class:`~hh_brian.targets.Target`).
 
     Examples
     --------
@@ -92,11 +96,14 @@ class RuntimeTarget(Target):
     'Brian2 runtime, generated vectorised numpy'
     """
 
-    def __init__(self, codeobj_class, description: str):
+    def __init__(self, codeobj_class, description: str, *, compiles_per_shape: bool = False,
+                 step_cost: float = 2e-5):
         self.codeobj_class = codeobj_class
         self.description = description
+        self.compiles_per_shape = compiles_per_shape
+        self.step_cost = step_cost
 
-    def run(self, spec: RunSpec) -> Recording:
+    def run(self, spec: RunPlan) -> Recording:
         inputs = plan_input(spec.stimulus, spec.n_steps, spec.dt)
         plan = plan_network(spec, inputs)
         built = build_network(plan, _padded(inputs.table), self.codeobj_class)

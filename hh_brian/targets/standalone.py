@@ -35,7 +35,7 @@ import numpy as np
 from brian2 import Quantity, second, volt
 from brian2.units.fundamentalunits import get_or_create_dimension
 
-from .base import Recording, RunSpec, SpikeEvents, Target
+from .base import Recording, RunPlan, SpikeEvents, Target
 from .inputs import plan_input
 from .network import NetworkPlan, plan_network, run_values
 
@@ -62,7 +62,7 @@ class BuildError(RuntimeError):
     --------
     A compiler that always fails (the build's ``make`` honours ``CXX``):
 
-    >>> import os, tempfile
+    >>> import os, tempfile  # doctest: +SLOW
     >>> from unittest import mock
     >>> from brian2 import ms
     >>> import hh_brian
@@ -97,7 +97,7 @@ def build_count() -> int:
 
     Examples
     --------
-    >>> from brian2 import ms
+    >>> from brian2 import ms  # doctest: +SLOW
     >>> import hh_brian
     >>> _ = hh_brian.simulate("passive_membrane", 5*ms, target="cpp_standalone")
     >>> before = build_count()
@@ -123,7 +123,7 @@ def _build_description(plan: NetworkPlan, threads: int) -> dict:
     """What shapes the compiled program, as plain JSON-able values: the key of its build."""
     from brian2 import __version__ as brian2_version
 
-    from .. import __version__
+    from .._version import __version__
 
     return {
         "plan": plan.to_json(),
@@ -151,7 +151,7 @@ class StandaloneTarget(Target):
 
     Examples
     --------
-    >>> from brian2 import ms, mV, mS, uA, cm
+    >>> from brian2 import ms, mV, mS, uA, cm  # doctest: +SLOW
     >>> import hh_brian
     >>> builds = build_count()
     >>> first = hh_brian.simulate("passive_membrane", 5*ms, 10*uA/cm**2,
@@ -165,6 +165,8 @@ class StandaloneTarget(Target):
     """
 
     description = "Brian2 C++ standalone, compiled once per code shape and cached"
+    compiles_per_shape = True
+    step_cost = 5e-7
 
     def __init__(self, threads: int | None = None):
         if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int)
@@ -172,7 +174,18 @@ class StandaloneTarget(Target):
             raise ValueError(f"threads: expected None or a whole number >= 0, got {threads!r}")
         self.threads = threads
 
-    def run(self, spec: RunSpec) -> Recording:
+    def for_worker(self) -> "StandaloneTarget":
+        """This target without OpenMP: a sweep's chunks share the cores among themselves,
+        and a chunk's arithmetic is then the same wherever it runs.
+
+        Examples
+        --------
+        >>> StandaloneTarget(threads=4).for_worker().threads
+        0
+        """
+        return self if self.threads == 0 else StandaloneTarget(threads=0)
+
+    def run(self, spec: RunPlan) -> Recording:
         inputs = plan_input(spec.stimulus, spec.n_steps, spec.dt)
         plan = plan_network(spec, inputs)
         threads = self.threads

@@ -1,0 +1,388 @@
+"""Every figure of both source documents, and the bifurcation diagrams, written to a folder.
+
+* :func:`write_model_figures`: one figure per model, as in the construction chapter (gate
+  curves, input, membrane currents, v, gates over time) from its default run.
+* :func:`write_reduction_figures`: the dV/dt notebook's figures of the 2D reduction, and the
+  phase plane.
+* :func:`write_noise_run_figures`: the notebook's noise-driven run and its trajectory.
+* :func:`write_bifurcation_figures`: where the models start and stop firing (the
+  bifurcation diagrams of full HH, of both 2D reductions, and of HH as g_K moves, and the
+  bistable window seen by simulation); these need the ``bifurcation`` extra.
+* :func:`write_fit_figures`: conductances fitted to a noisy HH recording, the fit tested on
+  a protocol it did not see, and each step of the chapter fitted to one HH recording.
+* :func:`write_map_figures`: the firing regime of HH over g_Na × g_K at several currents.
+* :func:`write_all_figures`: all of the above (what ``hh-brian figures`` does).
+
+Each function returns the paths it wrote. Figures are closed after saving.
+"""
+
+from __future__ import annotations
+
+import pathlib
+
+import numpy as np
+from brian2 import cm, mm, mS, ms, mV, nA, uA
+
+from .. import plotting
+from ..model.core import get_model, list_models
+from ..simulation.run import simulate
+from . import notebook_figures
+
+__all__ = ["HH_PUBLISHED", "REDUCTION_FIGURES", "SWEEP_CURRENTS", "write_all_figures",
+           "write_bifurcation_figures", "write_fit_figures", "write_map_figures",
+           "write_model_figures",
+           "write_noise_run_figures", "write_reduction_figures"]
+
+_NA_MM2 = nA / mm**2
+_NOTEBOOK = "hh_2d_reduction"
+
+
+def _save(fig, directory: pathlib.Path, name: str, dpi: int = 110) -> pathlib.Path:
+    import matplotlib.pyplot as plt
+
+    path = directory / f"{name}.png"
+    fig.savefig(path, dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    return path
+
+
+def _folder(directory) -> pathlib.Path:
+    directory = pathlib.Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def model_figure_name(model) -> str:
+    """File stem of a model's figure, e.g. ``"model_7_hodgkin_huxley"``.
+
+    Examples
+    --------
+    >>> model_figure_name("neuron_func_7")
+    'model_7_hodgkin_huxley'
+    """
+    model = get_model(model)
+    position = [m.name for m in list_models()].index(model.name) + 1
+    return f"model_{position}_{model.name}"
+
+
+def write_model_figures(directory, *, models=None, target="cython", progress=False):
+    """Run each model with its default input and write its figure.
+
+    Parameters
+    ----------
+    directory : path
+    models : sequence of Model or str, optional
+        Default: every registered model.
+    target : str
+        Code-generation target for the runs.
+    progress : bool
+        Show a progress bar for long runs.
+
+    Returns
+    -------
+    list of Path
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     paths = write_model_figures(folder, models=["passive_membrane"], target="numpy")
+    ...     [p.name for p in paths]
+    ['model_1_passive_membrane.png']
+    """
+    directory = _folder(directory)
+    paths = []
+    for model in (list_models() if models is None else [get_model(m) for m in models]):
+        result = simulate(model, target=target, progress=progress)
+        fig = plotting.plot_model_figure(result)
+        paths.append(_save(fig, directory, model_figure_name(model)))
+    return paths
+
+
+def _dvdt_fixed_points(ax):
+    return plotting.plot_dvdt(_NOTEBOOK, ax=ax, n=0)
+
+
+def _dvdt_vs_izhikevich(ax):
+    return notebook_figures.plot_izhikevich_comparison(_NOTEBOOK, ax=ax, n=0)
+
+
+def _dvdt_input_current(ax):
+    notebook_figures.plot_dvdt_family(_NOTEBOOK, currents=[0, -10, 10, 20] * _NA_MM2,
+                              v=np.linspace(-83, 10, 1000) * mV, ax=ax, n=0)
+    ax.set_xlim(-83, 10)
+    ax.set_ylim(-2.8, 3.1)  # the notebook's limits
+    return ax
+
+
+def _dvdt_slow_gate(ax):
+    notebook_figures.plot_dvdt_family(_NOTEBOOK, gate_values=[0, 0.1, 0.2, 0.3],
+                              v=np.linspace(-100, 10, 1000) * mV, ax=ax)
+    ax.set_xlim(-100, 10)
+    return ax
+
+
+def _dvdt_at_0mV_vs_n(ax):
+    return notebook_figures.plot_dvdt_at_v_vs_gate(_NOTEBOOK, ax=ax)
+
+
+def _dvdt_relative_change_vs_n(ax):
+    return notebook_figures.plot_dvdt_relative_change(_NOTEBOOK, ax=ax)
+
+
+def _phase_plane(ax):
+    return plotting.plot_phase_plane(_NOTEBOOK, ax=ax)
+
+
+#: The notebook's figures of the reduction, by file stem, each drawn into a given Axes.
+REDUCTION_FIGURES = {
+    "dvdt_fixed_points": _dvdt_fixed_points,
+    "dvdt_vs_izhikevich": _dvdt_vs_izhikevich,
+    "dvdt_input_current": _dvdt_input_current,
+    "dvdt_slow_gate": _dvdt_slow_gate,
+    "dvdt_at_0mV_vs_n": _dvdt_at_0mV_vs_n,
+    "dvdt_relative_change_vs_n": _dvdt_relative_change_vs_n,
+    "phase_plane": _phase_plane,
+}
+
+
+def write_reduction_figures(directory):
+    """The dV/dt notebook's figures of the 2D reduction, and its phase plane.
+
+    Returns
+    -------
+    list of Path
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     len(write_reduction_figures(folder))
+    7
+    """
+    import matplotlib.pyplot as plt
+
+    directory = _folder(directory)
+    paths = []
+    for name, draw in REDUCTION_FIGURES.items():
+        fig, ax = plt.subplots(figsize=(6.4, 4.2))
+        draw(ax)
+        paths.append(_save(fig, directory, name))
+    return paths
+
+
+def write_noise_run_figures(directory, *, target="cython", current=None, duration=None,
+                            progress=False):
+    """The notebook's noise-driven run of the 2D reduction: four panels and phase plane.
+
+    Parameters
+    ----------
+    directory : path
+    target : str
+    current : Stimulus, optional
+        Default: the notebook's noise (seed 1, 1400 nA/mm², σ = 6 ms).
+    duration : Quantity (time), optional
+        Default: the notebook's 2 s.
+    progress : bool
+
+    Returns
+    -------
+    (list of Path, SimulationResult)
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from brian2 import ms
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     paths, result = write_noise_run_figures(folder, target="numpy", duration=50*ms)
+    ...     [p.name for p in paths], result.v.shape
+    (['noise_run.png', 'noise_run_phase_plane.png'], (5000,))
+    """
+    import matplotlib.pyplot as plt
+
+    directory = _folder(directory)
+    result = simulate(_NOTEBOOK, duration, current, target=target, progress=progress)
+    axes = notebook_figures.plot_noise_run(result)
+    paths = [_save(axes[0].figure, directory, "noise_run")]
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    plotting.plot_phase_plane(_NOTEBOOK, trajectory=result, ax=ax)
+    paths.append(_save(fig, directory, "noise_run_phase_plane"))
+    return paths, result
+
+
+#: The published set-up of the HH bifurcation diagram (Rinzel & Miller 1980): model 7 with
+#: E_Na = 50 mV.
+HH_PUBLISHED = {"E_Na": 50 * mV}
+#: The currents of the simulated sweep up and down through HH's bistable window.
+SWEEP_CURRENTS = np.arange(4.0, 14.01, 0.5) * uA / cm**2
+_UA_CM2 = uA / cm**2
+
+
+def write_bifurcation_figures(directory, *, target="cython"):
+    """The bifurcation diagrams: where the models start and stop firing.
+
+    * ``bifurcation_hodgkin_huxley``: full HH (E_Na = 50 mV) over 0–200 uA/cm^2;
+    * ``bistability_hodgkin_huxley``: its bistable window with the firing rate of a simulated
+      sweep up and down (:func:`hh_brian.bifurcation.bistability.hysteresis`);
+    * ``bifurcation_hh_2d_reduction_model7`` and ``bifurcation_hh_2d_reduction``: the two 2D
+      reductions;
+    * ``bifurcation_hodgkin_huxley_g_K``: HH's diagram at three values of g_K side by side.
+
+    Returns
+    -------
+    (list of Path, dict of str to Diagram, Hysteresis)
+        The paths, the diagrams by figure name (their special points are what the
+        documentation tabulates), and the simulated sweep.
+
+    Examples
+    --------
+    >>> import tempfile  # doctest: +SLOW, +ENGINE
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     paths, diagrams, sweep = write_bifurcation_figures(folder)
+    ...     [p.name for p in paths][:2]
+    ['bifurcation_hodgkin_huxley.png', 'bistability_hodgkin_huxley.png']
+    """
+    import matplotlib.pyplot as plt
+
+    from ..bifurcation import diagram, hysteresis
+
+    directory = _folder(directory)
+    paths, diagrams = [], {}
+
+    def save(d, name, **plot_options):
+        diagrams[name] = d
+        paths.append(_save(d.plot(**plot_options), directory, name))
+
+    hh = diagram("hodgkin_huxley", "I_stim", (0 * _UA_CM2, 200 * _UA_CM2), params=HH_PUBLISHED)
+    save(hh, "bifurcation_hodgkin_huxley")
+    window = diagram("hodgkin_huxley", "I_stim", (0 * _UA_CM2, 14 * _UA_CM2),
+                     params=HH_PUBLISHED)
+    sweep = hysteresis("hodgkin_huxley", "I_stim", SWEEP_CURRENTS, params=HH_PUBLISHED,
+                       target=target)
+    save(window, "bistability_hodgkin_huxley", hysteresis=sweep)
+    save(diagram("hh_2d_reduction_model7", "I_stim", (0 * _UA_CM2, 200 * _UA_CM2)),
+         "bifurcation_hh_2d_reduction_model7")
+    save(diagram(_NOTEBOOK, "I_stim", (0 * _UA_CM2, 200 * _UA_CM2)),
+         "bifurcation_hh_2d_reduction")
+
+    g_k_values = (24, 36, 48)
+    fig, axes = plt.subplots(2, len(g_k_values), figsize=(13, 6.5), sharey="row",
+                             gridspec_kw={"height_ratios": [2, 1]})
+    for column, g_k in enumerate(g_k_values):
+        d = diagram("hodgkin_huxley", "I_stim", (0 * _UA_CM2, 250 * _UA_CM2),
+                    params={**HH_PUBLISHED, "g_K": g_k * mS / cm**2})
+        diagrams[f"bifurcation_hodgkin_huxley_g_K_{g_k}"] = d
+        d.plot(axes=axes[:, column])
+        axes[0, column].set_title(f"g_K = {g_k} mS/cm^2", fontsize=10)
+    paths.append(_save(fig, directory, "bifurcation_hodgkin_huxley_g_K"))
+    return paths, diagrams, sweep
+
+
+def write_fit_figures(directory, *, target="cpp_standalone"):
+    """The fitting page's figures: a fit, its test on a held-out protocol, the steps' fits.
+
+    The fit recovers g_Na, g_K and g_L from the noisy two-step recording of
+    :mod:`hh_brian.course.fit_demo` and is tested on the held-out ramp; the steps 3–6 and full HH
+    are fitted to the recording of :func:`hh_brian.course.teaching.teaching_recordings`.
+
+    Parameters
+    ----------
+    directory : str or Path
+    target : str
+        Where the fits' batches run (compiled once per model and batch shape).
+
+    Returns
+    -------
+    paths : list of Path
+    result : FitResult
+    check : CrossValidation
+    table : IngredientTable
+
+    Examples
+    --------
+    >>> import tempfile  # doctest: +SLOW
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     paths, result, check, table = write_fit_figures(folder)
+    >>> [path.name for path in paths]
+    ['fit_hodgkin_huxley.png', 'fit_held_out.png', 'fit_ingredients.png']
+    """
+    from ..fit import cross_validate, fit_trace
+    from .fit_demo import DEMO_FREE, demo_recordings
+    from .teaching import ingredient_table
+
+    directory = _folder(directory)
+    fitted, held_out = demo_recordings(target=target)
+    result = fit_trace("hodgkin_huxley", fitted, free=DEMO_FREE, target=target)
+    check = cross_validate(result, held_out)
+    table = ingredient_table(target=target)
+    paths = [_save(result.plot(), directory, "fit_hodgkin_huxley"),
+             _save(check.plot(), directory, "fit_held_out"),
+             _save(table.plot(), directory, "fit_ingredients")]
+    return paths, result, check, table
+
+
+#: The HH regime map: g_Na and g_K from 0 to twice the source's values, four currents.
+MAP_GRID = {"g_Na": np.linspace(0, 240, 49) * mS / cm**2,
+            "g_K": np.linspace(0, 72, 37) * mS / cm**2,
+            "amplitude": np.array([0, 10, 50, 200]) * uA / cm**2}
+
+
+def write_map_figures(directory, *, target="cpp_standalone"):
+    """The regime map of HH over g_Na × g_K at 0, 10, 50 and 200 µA/cm² (200 ms each).
+
+    Returns
+    -------
+    paths : list of Path
+    dataset : xarray.Dataset
+        The sweep (:func:`hh_brian.sweeps.sweep`), 49 × 37 × 4 points.
+
+    Examples
+    --------
+    >>> import tempfile  # doctest: +SLOW
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     paths, ds = write_map_figures(folder)
+    >>> [path.name for path in paths], dict(ds.sizes)
+    (['regime_map_hodgkin_huxley.png'], {'g_Na': 49, 'g_K': 37, 'amplitude': 4})
+    """
+    from ..stimuli import constant
+    from ..sweeps import sweep
+    from ..sweeps.plot import plot_regime_map
+
+    directory = _folder(directory)
+    dataset = sweep("hodgkin_huxley", MAP_GRID, current=constant(1 * uA / cm**2),
+                    duration=200 * ms, target=target)
+    fig = plot_regime_map(dataset, "g_Na", "g_K", panels="amplitude")
+    return [_save(fig, directory, "regime_map_hodgkin_huxley")], dataset
+
+
+def write_all_figures(directory, *, target="cython", progress=False):
+    """Every figure: the models, the reduction's dV/dt, the noise run, the bifurcation
+    diagrams, the fits, the regime map.
+
+    This is what ``hh-brian figures`` writes: 9 model figures, 7 of the reduction, 2 of the
+    noise run, 5 bifurcation diagrams (which need the ``bifurcation`` extra; without it,
+    an ImportError names the extra before anything is run), 3 of the fits and the regime
+    map (both on the standalone target, whatever ``target`` says: their batches run
+    fastest there).
+
+    Returns
+    -------
+    list of Path
+
+    Examples
+    --------
+    >>> import tempfile  # doctest: +SLOW, +ENGINE
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     len(write_all_figures(folder))
+    27
+    """
+    from ..bifurcation.cycles import require_engine
+
+    require_engine()
+    paths = write_model_figures(directory, target=target, progress=progress)
+    paths += write_reduction_figures(directory)
+    paths += write_noise_run_figures(directory, target=target, progress=progress)[0]
+    paths += write_bifurcation_figures(directory, target=target)[0]
+    paths += write_fit_figures(directory)[0]
+    paths += write_map_figures(directory)[0]
+    return paths

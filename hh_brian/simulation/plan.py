@@ -1,0 +1,125 @@
+"""Planning a run: every argument checked, nothing compiled or run (:func:`plan_run`)."""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import numpy as np
+from brian2 import mV, ms
+from brian2.stateupdaters.base import StateUpdateMethod
+
+from ..core.units import check_dimension, positive_time, whole_steps
+from ..model.checks import check_initial
+from ..model.core import Model, get_model
+from ..stimuli import as_stimulus
+from ..targets.base import DEFAULT_MEMORY_LIMIT, RunPlan
+from ..targets.registry import get_target
+from .progress import ProgressBar
+
+__all__ = ["plan_run"]
+
+
+def plan_run(model, duration=None, current=None, *, dt=0.01 * ms, method="euler",
+             target="cython", params=None, initial=None, record=None, record_neurons=None,
+             record_dt=None, spike_threshold=0 * mV, memory_limit=None, progress=False,
+             track_peak=False) -> RunPlan:
+    """Check every argument of a run and return its plan; nothing is compiled or run.
+
+    The arguments are those of :func:`hh_brian.simulate`, which is ``run_plan(plan_run(...))``.
+    The plan is a frozen value (:class:`~hh_brian.targets.RunPlan`): its target runs it
+    (:func:`run_plan`), and :meth:`~hh_brian.targets.RunPlan.with_values` gives the same
+    run with new parameter values, initial values or current, checking only those.
+
+    Parameters
+    ----------
+    model, duration, current, dt, method, target, params, initial, record, record_neurons, \
+record_dt, spike_threshold, memory_limit, progress, track_peak
+        As for :func:`~hh_brian.simulation.run.simulate`, which documents each of them.
+
+    Returns
+    -------
+    RunPlan
+
+    Raises
+    ------
+    ValueError
+        For an unknown model, target, method, parameter or state-variable name (the message
+        lists the valid ones), a value outside its physical range, a non-positive duration
+        or dt, a duration that is not a whole number of steps, or batch sizes that disagree.
+    DimensionMismatchError
+        For a current, parameter, initial value, duration or dt in the wrong dimension.
+
+    Examples
+    --------
+    >>> from brian2 import ms, mS, uA, cm
+    >>> from hh_brian import plan_run, run_plan
+    >>> plan = plan_run("hodgkin_huxley", 50*ms, 10*uA/cm**2, target="numpy",
+    ...                 params={"g_Na": [100, 120]*mS/cm**2})
+    >>> plan.n_neurons, plan.n_steps, plan.target.name
+    (2, 5000, 'numpy')
+    >>> [len(spikes) for spikes in run_plan(plan).spike_times()]
+    [3, 4]
+    >>> plan_run("hodgkin_huxley", 50*ms, dt=0.015*ms)
+    Traceback (most recent call last):
+    ...
+    ValueError: duration: must be a whole number of steps of dt = 0.015 ms; got 50 ms, which is 3333.33 steps
+    """
+    model = _with_params(get_model(model), params)
+    dt = positive_time(dt, "dt")
+    duration = positive_time(model.duration if duration is None else duration, "duration")
+    n_steps = whole_steps(duration, dt)
+    runner = get_target(target)
+    _check_method(method)
+    stimulus = as_stimulus(current, default=model.default_current)
+    stimulus.check_steps(n_steps, dt)
+    initial = {"v": model.v_init, **check_initial(model, initial)}
+    all_traces = model.state_variables + tuple(model.currents) + ("I_stim",)
+    record = _check_record(record, all_traces)
+    record_every = 1 if record_dt is None else whole_steps(
+        positive_time(record_dt, "record_dt"), dt, argument="record_dt")
+    spike_threshold = check_dimension(spike_threshold, mV, "spike_threshold")
+    if progress is True:
+        progress = ProgressBar()
+    elif progress is False or progress is None:
+        progress = None
+    elif not callable(progress):
+        raise TypeError(f"progress: expected True, False or a callable, got {progress!r}")
+    if not isinstance(track_peak, (bool, np.bool_)):
+        raise TypeError(f"track_peak: expected True or False, got {track_peak!r}")
+    return RunPlan.of(model, stimulus, initial, n_steps=n_steps, dt=dt, method=method,
+                      record=record, record_neurons=record_neurons, record_every=record_every,
+                      spike_threshold=spike_threshold, progress=progress,
+                      track_peak=bool(track_peak), target=runner,
+                      memory_limit=DEFAULT_MEMORY_LIMIT if memory_limit is None else memory_limit)
+
+
+def _check_record(record, all_traces) -> tuple:
+    if record is None:
+        return tuple(all_traces)
+    if isinstance(record, str):
+        record = [record]
+    record = tuple(record)
+    unknown = [name for name in record if name not in all_traces]
+    if unknown:
+        raise ValueError(f"record: unknown trace(s) {unknown}; valid: {', '.join(all_traces)}"
+                         f" (or [] for spikes only)")
+    return tuple(dict.fromkeys(record))
+
+
+
+
+def _with_params(model: Model, params) -> Model:
+    """``model`` with the overrides ``params`` (None: none), checked by ``with_params``."""
+    if params is None:
+        return model
+    if not isinstance(params, Mapping):
+        raise TypeError(f"params: expected a mapping of parameter names to values, got "
+                        f"{params!r}")
+    return model.with_params(**params)
+
+
+def _check_method(method) -> str:
+    if not isinstance(method, str) or method not in StateUpdateMethod.stateupdaters:
+        raise ValueError(f"method: unknown integration method {method!r}; valid methods: "
+                         f"{', '.join(sorted(StateUpdateMethod.stateupdaters))}")
+    return method
