@@ -24,20 +24,29 @@ GATE_TOL = 1e-10  # dimensionless; gates move ~1e-2 per mV, so 1e-8 mV maps to ~
 CURRENT_TOL = 1e-6  # uA/cm^2; currents reach 1e3 uA/cm^2 with g up to 120 mS/cm^2 * 1e-8 mV
 
 MODELS = [m.name for m in hh_brian.list_models()]
-TARGETS = ["cython", "numpy", "cpp_standalone"]
-# The numpy target runs the 2-s noise-driven reduction at ~0.4 ms of wall time per step;
-# it is checked on the first 200 ms of the same realisation instead (the other targets run
+#: Every registered target: a target registered by a user is checked like the package's own.
+TARGETS = list(hh_brian.TARGETS)
+# An interpreted target (numpy: ~0.4 ms of wall time per step of the 2-s noise-driven
+# reduction) is checked on the first 200 ms of the same realisation instead (the others run
 # all 2 s).
-NUMPY_MAX_STEPS = 20000
+INTERPRETED_STEP_COST = 1e-5  # seconds per neuron-step, from Target.step_cost
+INTERPRETED_MAX_STEPS = 20000
 # The quick suite compares every model on the default target over its first 200 ms and HH
 # on the numpy target over its first 60 ms (through the onset spike at 43 ms); the grid of
-# every model on every target over the whole default input runs with the slow tests.
+# every model on every registered target over the whole default input runs with the slow
+# tests.
 QUICK = [pytest.param(name, "cython", 20000, id=f"{name}-cython-200ms") for name in MODELS]
 QUICK.append(pytest.param("hodgkin_huxley", "numpy", 6000, id="hodgkin_huxley-numpy-60ms"))
-GRID = [pytest.param(name, target, NUMPY_MAX_STEPS if target == "numpy" else None,
+GRID = [pytest.param(name, target,
+                     INTERPRETED_MAX_STEPS
+                     if hh_brian.TARGETS[target].step_cost >= INTERPRETED_STEP_COST else None,
                      marks=pytest.mark.slow, id=f"{name}-{target}")
         for name in MODELS for target in TARGETS]
-
+# The batch comparisons run on the runtime targets in the quick suite, on every other
+# registered target (a separate build each) with the slow tests.
+QUICK_TARGETS = ("cython", "numpy")
+EVERY_TARGET = [pytest.param(target, marks=() if target in QUICK_TARGETS else pytest.mark.slow)
+                for target in TARGETS]
 
 
 @pytest.mark.parametrize("name, target, max_steps", QUICK + GRID)
@@ -64,8 +73,7 @@ def test_default_input_is_the_source_protocol(reference_runs):
         np.testing.assert_array_equal(np.asarray(ours / (uA / cm**2)), ref["I_stim"][0])
 
 
-@pytest.mark.parametrize("target", ["cython", "numpy",
-                                    pytest.param("cpp_standalone", marks=pytest.mark.slow)])
+@pytest.mark.parametrize("target", EVERY_TARGET)
 def test_batch_matches_reference(target):
     g_Na = [80, 120, 160] * mS / cm**2
     amplitudes = [3, 5, 10] * uA / cm**2
@@ -81,8 +89,7 @@ def test_batch_matches_reference(target):
         np.testing.assert_allclose(ours / ms, theirs, rtol=0, atol=SPIKE_TOL)
 
 
-@pytest.mark.parametrize("target", ["cython", "numpy",
-                                    pytest.param("cpp_standalone", marks=pytest.mark.slow)])
+@pytest.mark.parametrize("target", EVERY_TARGET)
 def test_per_neuron_sampled_current_matches_reference(target):
     rng = np.random.default_rng(0)
     I = rng.normal(0, 20, size=(2, 2000))
