@@ -38,7 +38,6 @@ import time
 
 import numpy as np
 
-HERE = pathlib.Path(__file__).resolve().parent
 
 C_LOOP = r"""
 #include <math.h>

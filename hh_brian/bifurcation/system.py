@@ -203,11 +203,6 @@ class OdeSystem:
         return Quantity(np.asarray(value, dtype=float) * self.parameter_scale,
                         dim=self._parameter_dim)
 
-    def parameter_value(self, quantity, argument: str) -> float:
-        """A Quantity of the parameter's dimension as a number in display units."""
-        unit = Quantity(self.parameter_scale, dim=self._parameter_dim)
-        return float(check_dimension(quantity, unit, argument) / unit)
-
     # ---------------------------------------------------------------------------------------
     # Numbers
 

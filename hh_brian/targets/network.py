@@ -96,7 +96,6 @@ class NetworkPlan:
     record_indices: tuple | None
     record_every: int
     spike_threshold: float | None  # volts; the spikes-only mode
-    spike_height: float | None  # volts: the level a spike must reach, threshold + min height
     input_shape: tuple
     input_is_current: bool
     track_peak: bool = False
@@ -137,7 +136,6 @@ def plan_network(spec: RunPlan, inputs: InputPlan) -> NetworkPlan:
     state = " + ".join(["v/volt", *spec.model.gates])
     lines = [spec.model.equations, inputs.equations,
              f"dtime_finite/dt = finite({state}) : second"]
-    height = None
     threshold = spec.online_threshold
     if threshold is not None:
         height = threshold + MIN_HEIGHT_MV * 1e-3
@@ -149,8 +147,7 @@ def plan_network(spec: RunPlan, inputs: InputPlan) -> NetworkPlan:
         equations="\n".join(lines), n_neurons=int(spec.n_neurons), n_steps=int(spec.n_steps),
         dt=float(spec.dt / second), method=spec.method, record=tuple(spec.record),
         record_indices=spec.record_indices, record_every=int(spec.record_every),
-        spike_threshold=threshold, spike_height=height,
-        input_shape=tuple(np.shape(inputs.table)),
+        spike_threshold=threshold, input_shape=tuple(np.shape(inputs.table)),
         input_is_current=inputs.table_is_current, track_peak=bool(spec.track_peak))
 
 
