@@ -687,8 +687,10 @@ def source_amplitude(model):
     Examples
     --------
     >>> from hh_brian import get_model
-    >>> source_amplitude(get_model("hodgkin_huxley")), source_amplitude(get_model("hh_2d_reduction"))
-    (5. * uamp / (cmetre ** 2), None)
+    >>> print(source_amplitude(get_model("hodgkin_huxley")))
+    5. uA/(cm^2)
+    >>> print(source_amplitude(get_model("hh_2d_reduction")))
+    None
     """
     current = getattr(model, "default_current", None)
     return current.amplitude if isinstance(current, Protocol) else None

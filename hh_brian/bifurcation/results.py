@@ -15,6 +15,7 @@ from .kinds import KIND_NAMES
 
 __all__ = ["CycleBranch", "Diagram", "EquilibriumBranch", "SpecialPoint"]
 
+
 def _number(value) -> str:
     text = show_value(value)
     number, _, unit = text.partition(" ")

@@ -49,6 +49,7 @@ def plot_dvdt_family(model, *, currents=None, gate_values=None, gate="n", v=None
     ax.legend(fontsize="small")
     return ax
 
+
 def plot_izhikevich_comparison(model, *, k=None, v=None, ax=None, adex=True, **held):
     """The model's dV/dt beside Izhikevich's parabola (and the AdEx fit) with the same zeros.
 
@@ -69,7 +70,8 @@ def plot_izhikevich_comparison(model, *, k=None, v=None, ax=None, adex=True, **h
         v = np.linspace(-100, 20, 1000) * mV
     k = 0.7 * nS / mV if k is None else k
     fit = analysis.izhikevich_fit(model, k=k, v_range=(np.min(v), np.max(v)), **held)
-    ax.plot(v / mV, fit.dv_dt(v) / RATE_UNIT, label=f"Izhikevich ($C$ = {float(fit.C / pF):.0f} pF)")
+    ax.plot(v / mV, fit.dv_dt(v) / RATE_UNIT,
+            label=f"Izhikevich ($C$ = {float(fit.C / pF):.0f} pF)")
     ax.plot(v / mV, analysis.dv_dt(model, v, **held) / RATE_UNIT, label="HH 2D")
     if adex:
         ad = analysis.adex_fit(model, **held)
@@ -78,6 +80,7 @@ def plot_izhikevich_comparison(model, *, k=None, v=None, ax=None, adex=True, **h
     ax.set_ylim(-1.7, 4.9)
     ax.legend(fontsize="small")
     return ax
+
 
 def plot_dvdt_at_v_vs_gate(model, *, v=0 * mV, gate="n", step=0.001, ax=None):
     """dV/dt at a fixed V against the held gate's value, on a symlog axis (linthresh 1e-6).
@@ -103,6 +106,7 @@ def plot_dvdt_at_v_vs_gate(model, *, v=0 * mV, gate="n", step=0.001, ax=None):
     ax.set_ylabel(rf"$\dot V$ at $V = {float(v / mV):g}$ mV (mV/ms)")
     ax.xaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
     return ax
+
 
 def plot_dvdt_relative_change(model, *, v=0 * mV, gate="n", step=0.001, ax=None):
     """Relative change of dV/dt at a fixed V per step of the held gate, Δ(dV/dt)/dV/dt.
@@ -130,6 +134,7 @@ def plot_dvdt_relative_change(model, *, v=0 * mV, gate="n", step=0.001, ax=None)
     ax.set_ylim(bottom=0)
     ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(xmax=1, decimals=1))
     return ax
+
 
 def plot_noise_run(result, axes=None):
     """The notebook's four panels: V, n, the three membrane currents, the input (nA/mm²).

@@ -15,4 +15,3 @@ from .launch import explore, serve
 
 __all__ = ["Analysis", "STIMULUS_KINDS", "Settings", "Slider", "Snapshot", "analyse",
            "explore", "make_stimulus", "parameter_sliders", "run", "serve", "stimulus_sliders"]
-

@@ -80,7 +80,8 @@ def read_csv(path, *, current=None, name=None) -> Sweep:
         For an empty file, a missing column (the message lists the columns found), a unit of
         the wrong dimension, a number that cannot be read (row and column named), times that
         are not increasing and evenly spaced (the first bad row named), a file without
-        ``I_stim`` and no ``current=``, or anything :func:`~hh_brian.fit.data.recorded_sweep` refuses.
+        ``I_stim`` and no ``current=``, or anything
+        :func:`~hh_brian.fit.data.recorded_sweep` refuses.
         Every message begins with the file's path.
     FileNotFoundError
         If there is no file at ``path``.

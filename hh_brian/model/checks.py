@@ -106,7 +106,8 @@ def validate_params(model, overrides: Mapping | None) -> dict[str, Quantity]:
     if overrides is None:
         return {}
     if not isinstance(overrides, Mapping):
-        raise TypeError(f"params: expected a mapping of parameter names to values, got {overrides!r}")
+        raise TypeError(f"params: expected a mapping of parameter names to values, got "
+                        f"{overrides!r}")
     checked = {}
     for name, value in overrides.items():
         if name not in model.params:
@@ -144,7 +145,8 @@ def parse_equations(text: str) -> Equations:
 
     Examples
     --------
-    >>> parse_equations("dv/dt = -v / (10*ms) : volt") is parse_equations("dv/dt = -v / (10*ms) : volt")
+    >>> text = "dv/dt = -v / (10*ms) : volt"
+    >>> parse_equations(text) is parse_equations(text)
     True
     """
     return Equations(text)

@@ -106,8 +106,6 @@ def _check_record(record, all_traces) -> tuple:
     return tuple(dict.fromkeys(record))
 
 
-
-
 def _with_params(model: Model, params) -> Model:
     """``model`` with the overrides ``params`` (None: none), checked by ``with_params``."""
     if params is None:

@@ -160,10 +160,10 @@ def make_job(function: str, model, duration, current, values: dict, options: dic
     >>> job.n_points, job.plan.target.name, placement
     (2, 'numpy', {'n_jobs': 1})
     >>> make_job("sweep", "hodgkin_huxley", 100*ms, None, {"g_Na": [60]*mS/cm**2},
-    ...          {"record": ["v"]})
+    ...          {"record": ["v"]})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    TypeError: sweep() got unexpected options ['record']; it takes dt, method, target, params, initial, spike_threshold, client, chunk_size, n_jobs, store, progress (it records no traces: use hh_brian.simulate with params= arrays for those)
+    TypeError: sweep() got unexpected options ['record']; it takes dt, method, target, ...
     """
     unknown = sorted(set(options) - set(RUN_OPTIONS) - set(PLACEMENT))
     if unknown:

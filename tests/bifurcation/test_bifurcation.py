@@ -20,7 +20,7 @@ import shutil
 
 import numpy as np
 import pytest
-from brian2 import DimensionMismatchError, Hz, cm, mS, ms, mV, uA, uF
+from brian2 import DimensionMismatchError, cm, mS, ms, mV, uA, uF
 
 from hh_brian import get_model
 from hh_brian.bifurcation import diagram

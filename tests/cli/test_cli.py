@@ -17,7 +17,6 @@ import hh_brian
 import hh_brian.course.gallery
 import hh_brian.cli.run
 import hh_brian.simulation.run
-from hh_brian import cli
 from hh_brian.core import units
 from hh_brian.cli import UsageError, main, parse_quantity
 
@@ -349,7 +348,8 @@ def test_the_output_file_is_checked_before_the_run(out, message, no_run, tmp_pat
 
 def test_the_output_folder_is_created_before_the_run(fake_run, tmp_path, capsys, monkeypatch):
     written = []
-    monkeypatch.setattr(hh_brian.cli.run, "write", lambda result, path: written.append(path) or path)
+    monkeypatch.setattr(hh_brian.cli.run, "write",
+                        lambda result, path: written.append(path) or path)
     out = tmp_path / "new" / "deeper" / "hh.csv"
     assert main(["run", "hodgkin_huxley", "--out", str(out)]) == 0
     assert out.parent.is_dir() and written == [out]
@@ -400,7 +400,8 @@ _RUN_OPTIONS = ["--duration", "--current", "--protocol", "--amplitude", "--ampli
                 "--start", "--stop", "--frequency", "--sigma", "--seed", "--param", "--initial",
                 "--dt", "--target", "--method", "--threshold", "--out", "--dur", "--s"]
 _VALUES = [
-    *_MODELS, *hh_brian.stimuli.STIMULUS_KINDS, *hh_brian.TARGETS, "gpu", "euler", "rk4", "exact", "",
+    *_MODELS, *hh_brian.stimuli.STIMULUS_KINDS, *hh_brian.TARGETS, "gpu", "euler", "rk4",
+    "exact", "",
     "5ms", "-5ms", "0.1ms", "10s", "-.5ms", "1e999ms", "10uA/cm2", "-5uA/cm2", "5 µA/cm²",
     "50nA/mm2", "5mV", "-70mV", "10Hz", "0", "-1", "0.3", "1.5", "nan", "inf", "=", "-", "--",
     "g_Na=100mS/cm2", "g_Na=", "=5ms", "v=-70mV", "n=0.3", "h=0.6", "m=abc",

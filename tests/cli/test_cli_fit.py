@@ -43,8 +43,8 @@ def recording(tmp_path_factory):
                             target="numpy", params={"g_L": TRUE_G_L * MS_CM2})
     noise = np.random.default_rng(0).normal(0, NOISE_MV, np.shape(run.v)) * mV
     path = tmp_path_factory.mktemp("recording") / "cell1.csv"
-    return hh_brian.fit.write_csv(hh_brian.fit.recorded_sweep(run.v + noise, run.I_stim, dt=0.1 * ms),
-                                  path)
+    recorded = hh_brian.fit.recorded_sweep(run.v + noise, run.I_stim, dt=0.1 * ms)
+    return hh_brian.fit.write_csv(recorded, path)
 
 
 def _estimate_line(printed: str, name: str) -> tuple[float, float, float]:

@@ -20,7 +20,6 @@ pytestmark = pytest.mark.slow
 _BROWSER, _DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 
 
-
 def _text(driver, script):
     return driver.execute_script(FIND_IN_PAGE + script)
 

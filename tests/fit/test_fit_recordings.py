@@ -333,7 +333,8 @@ def test_the_nwb_examples_run_when_pynwb_is_installed(pynwb, function):
 
 @pytest.mark.parametrize("call", [
     lambda path: read_nwb(path, area=AREA),
-    lambda path: write_nwb(recorded_sweep([-65, -64] * mV, 0 * UA_CM2, dt=0.1 * ms), path, area=AREA),
+    lambda path: write_nwb(recorded_sweep([-65, -64] * mV, 0 * UA_CM2, dt=0.1 * ms), path,
+                           area=AREA),
 ], ids=["read_nwb", "write_nwb"])
 def test_without_pynwb_the_error_names_the_extra(call, monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "pynwb", None)  # import pynwb now fails

@@ -12,6 +12,7 @@ from brian2 import mS, ms, mV, uA, cm
 import hh_brian
 from hh_brian.core.traces import upward_crossings
 
+
 # The protocol's boundaries in steps, for the default 100 ms (models 1-3) and 200 ms runs.
 def _windows(n):
     return {"rest": slice(0, n // 5), "plus": slice(n // 5, 2 * n // 5),
