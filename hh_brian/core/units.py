@@ -29,25 +29,22 @@ __all__ = ["CURRENT_DENSITY", "DISPLAY_UNITS", "UnitTextError", "check_dimension
 #: Current density, the unit of every membrane and injected current in the package.
 CURRENT_DENSITY = uA / cm**2
 
-#: The unit (and its printed name) in which each physical dimension is shown as a plain number.
-DISPLAY_UNITS = {
-    get_dimensions(mV): (mV, "mV"),
-    get_dimensions(ms): (ms, "ms"),
-    get_dimensions(uF / cm**2): (uF / cm**2, "uF/cm^2"),
-    get_dimensions(mS / cm**2): (mS / cm**2, "mS/cm^2"),
-    get_dimensions(uA / cm**2): (uA / cm**2, "uA/cm^2"),
-    get_dimensions(1 / ms): (1 / ms, "1/ms"),
-    get_dimensions(mV / ms): (mV / ms, "mV/ms"),
-}
+#: For each physical dimension the package uses: the unit in which it is shown as a plain
+#: number and its printed name, what it is called in an error message, and an example value
+#: written as a script would write it. One table, so that the three never disagree.
+_DIMENSIONS = {
+    get_dimensions(unit): (unit, text, called, example) for unit, text, called, example in (
+        (mV, "mV", "a voltage", "-65*mV"),
+        (ms, "ms", "a time", "0.01*ms"),
+        (uF / cm**2, "uF/cm^2", "a capacitance per area", "1*uF/cm**2"),
+        (mS / cm**2, "mS/cm^2", "a conductance per area", "36*mS/cm**2"),
+        (uA / cm**2, "uA/cm^2", "a current density", "5*uA/cm**2"),
+        (1 / ms, "1/ms", "a rate", "50*Hz"),
+        (mV / ms, "mV/ms", "a rate of change of voltage", None),
+    )}
 
-_EXAMPLES = {
-    get_dimensions(mV): "-65*mV",
-    get_dimensions(ms): "0.01*ms",
-    get_dimensions(uF / cm**2): "1*uF/cm**2",
-    get_dimensions(mS / cm**2): "36*mS/cm**2",
-    get_dimensions(uA / cm**2): "5*uA/cm**2",
-    get_dimensions(1 / ms): "50*Hz",
-}
+#: The unit (and its printed name) in which each physical dimension is shown as a plain number.
+DISPLAY_UNITS = {dim: (unit, text) for dim, (unit, text, _, _) in _DIMENSIONS.items()}
 
 
 def describe_dimension(unit) -> str:
@@ -60,19 +57,10 @@ def describe_dimension(unit) -> str:
     'a voltage such as -65*mV'
     """
     dim = get_dimensions(unit)
-    names = {
-        get_dimensions(mV): "a voltage",
-        get_dimensions(ms): "a time",
-        get_dimensions(uF / cm**2): "a capacitance per area",
-        get_dimensions(mS / cm**2): "a conductance per area",
-        get_dimensions(uA / cm**2): "a current density",
-        get_dimensions(1 / ms): "a rate",
-    }
     if dim.is_dimensionless:
         return "a dimensionless number"
-    name = names.get(dim, f"a quantity in {dim}")
-    example = _EXAMPLES.get(dim)
-    return f"{name} such as {example}" if example else name
+    _, _, called, example = _DIMENSIONS.get(dim, (None, None, f"a quantity in {dim}", None))
+    return f"{called} such as {example}" if example else called
 
 
 def check_dimension(value, unit, argument: str) -> Quantity:
