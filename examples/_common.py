@@ -1,4 +1,9 @@
-"""Shared command-line handling of the example scripts (not an example itself)."""
+"""Shared command-line handling of the example scripts (not an example itself).
+
+The step scripts (``step_1_passive_membrane.py`` …) each stand alone, as the chapter's
+sections do, so that a reader can open any one of them: their shared lines are repeated on
+purpose.
+"""
 
 import argparse
 import pathlib

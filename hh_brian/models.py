@@ -9,6 +9,10 @@ models reproduce ``neuron_func_1`` … ``neuron_func_7`` of the source chapter, 
 adds one ingredient to the previous one, so that a reader who sets model *k* beside model
 *k + 1* sees exactly what that step adds.
 
+Each model's equations are written out whole, repeating the lines it shares with the step
+before, on purpose: a model is read as one block, and the difference between two steps is
+exactly what :meth:`~hh_brian.model.Model.diff` shows.
+
 Conventions shared by every model here:
 
 * ``v`` is the membrane potential; every membrane current is written outward-positive,

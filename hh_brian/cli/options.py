@@ -85,15 +85,11 @@ def parse_quantity(text: str, unit=None, argument: str = "value") -> Quantity:
 
     Examples
     --------
-    >>> from brian2 import uA, cm, ms
-    >>> float(parse_quantity("5uA/cm2", uA/cm**2) / (uA/cm**2))
-    5.0
-    >>> try:
-    ...     parse_quantity("10 parsec", ms, "--duration")
-    ... except UsageError as error:
-    ...     print(error)  # doctest: +NORMALIZE_WHITESPACE
-    --duration: unknown unit 'parsec' in '10 parsec';
-    valid units for --duration include ms, s, us
+    >>> from brian2 import ms
+    >>> parse_quantity("10 parsec", ms, "--duration")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    hh_brian.cli.options.UsageError: --duration: unknown unit 'parsec' in '10 parsec'; ...
     """
     try:
         return _units.parse_quantity(text, unit, argument)

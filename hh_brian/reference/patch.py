@@ -59,6 +59,9 @@ def _bell(v, mu, sig, peak):
     return peak * np.exp(-((v - mu) / sig) ** 2)
 
 
+# Each source model's right-hand side is transcribed below on its own, as the chapter writes
+# it, although consecutive steps share most of their lines: a witness that factored them
+# would share its mistakes between steps.
 class _Model:
     """One source model: defaults, gates, steady states, currents and derivatives."""
 

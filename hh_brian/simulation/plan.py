@@ -42,12 +42,9 @@ record_dt, spike_threshold, memory_limit, progress, track_peak
 
     Raises
     ------
-    ValueError
-        For an unknown model, target, method, parameter or state-variable name (the message
-        lists the valid ones), a value outside its physical range, a non-positive duration
-        or dt, a duration that is not a whole number of steps, or batch sizes that disagree.
-    DimensionMismatchError
-        For a current, parameter, initial value, duration or dt in the wrong dimension.
+    ValueError, DimensionMismatchError
+        Each mistake :func:`~hh_brian.simulation.run.simulate` lists, before anything is
+        compiled or run.
 
     Examples
     --------

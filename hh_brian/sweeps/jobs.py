@@ -223,10 +223,9 @@ def run_chunk(job: Job, values: dict, size: int) -> dict[str, np.ndarray]:
     Examples
     --------
     >>> from brian2 import mS, cm, uA, ms  # doctest: +SLOW
-    >>> from hh_brian import plan_run
-    >>> plan = plan_run("hodgkin_huxley", 100*ms, 10*uA/cm**2, target="numpy", record=[],
-    ...                 track_peak=True)
-    >>> job = Job(plan, {"g_Na": [60, 120, 180]*mS/cm**2}, 50*ms)
+    >>> job, _ = make_job("sweep", "hodgkin_huxley", 100*ms, 10*uA/cm**2,
+    ...                   {"g_Na": [60, 120, 180]*mS/cm**2}, {"target": "numpy"},
+    ...                   transient=50*ms)
     >>> run_chunk(job, job.values, 4)["spike_count"]
     array([1, 7, 8])
     """
@@ -285,10 +284,9 @@ def run_job(job: Job, *, client=None, chunk_size: int | None = None, n_jobs: int
     Examples
     --------
     >>> from brian2 import mS, cm, uA, ms  # doctest: +SLOW
-    >>> from hh_brian import plan_run
-    >>> plan = plan_run("hodgkin_huxley", 100*ms, 10*uA/cm**2, target="numpy", record=[],
-    ...                 track_peak=True)
-    >>> job = Job(plan, {"g_Na": [60, 90, 120, 150, 180]*mS/cm**2}, 50*ms)
+    >>> job, _ = make_job("sweep", "hodgkin_huxley", 100*ms, 10*uA/cm**2,
+    ...                   {"g_Na": [60, 90, 120, 150, 180]*mS/cm**2}, {"target": "numpy"},
+    ...                   transient=50*ms)
     >>> run_job(job, chunk_size=2, n_jobs=1)["spike_count"]
     array([1, 1, 7, 8, 8])
     """

@@ -73,12 +73,9 @@ class NetworkPlan:
     Examples
     --------
     >>> from brian2 import ms, uA, cm
-    >>> from hh_brian import get_model, stimuli
-    >>> from hh_brian.targets import RunPlan
+    >>> from hh_brian import plan_run, stimuli
     >>> from hh_brian.targets.inputs import plan_input
-    >>> spec = RunPlan(get_model("hodgkin_huxley"), n_neurons=2, n_steps=100, dt=0.01*ms,
-    ...                method="euler", stimulus=stimuli.constant(10*uA/cm**2),
-    ...                initial={"v": get_model("hodgkin_huxley").v_init}, record=("v",))
+    >>> spec = plan_run("hodgkin_huxley", 1*ms, stimuli.constant([5, 10]*uA/cm**2), record=["v"])
     >>> inputs = plan_input(spec.stimulus, spec.n_steps, spec.dt)
     >>> plan = plan_network(spec, inputs)
     >>> plan.equations.splitlines()[-1], plan.input_shape, plan.record
@@ -123,12 +120,9 @@ def plan_network(spec: RunPlan, inputs: InputPlan) -> NetworkPlan:
     Examples
     --------
     >>> from brian2 import ms, uA, cm
-    >>> from hh_brian import get_model, stimuli
-    >>> from hh_brian.targets import RunPlan
+    >>> from hh_brian import plan_run, stimuli
     >>> from hh_brian.targets.inputs import plan_input
-    >>> spec = RunPlan(get_model("hodgkin_huxley"), n_neurons=2, n_steps=100, dt=0.01*ms,
-    ...                method="euler", stimulus=stimuli.constant(10*uA/cm**2),
-    ...                initial={"v": get_model("hodgkin_huxley").v_init}, record=("v",))
+    >>> spec = plan_run("hodgkin_huxley", 1*ms, stimuli.constant([5, 10]*uA/cm**2), record=["v"])
     >>> inputs = plan_input(spec.stimulus, spec.n_steps, spec.dt)
     >>> plan_network(spec, inputs).equations.splitlines()[-3]
     'I_stim = I_amplitude * I_input(t) : amp/meter**2'
@@ -161,12 +155,9 @@ def run_values(spec: RunPlan, inputs: InputPlan) -> dict[str, object]:
     Examples
     --------
     >>> from brian2 import ms, uA, cm
-    >>> from hh_brian import get_model, stimuli
-    >>> from hh_brian.targets import RunPlan
+    >>> from hh_brian import plan_run, stimuli
     >>> from hh_brian.targets.inputs import plan_input
-    >>> spec = RunPlan(get_model("hodgkin_huxley"), n_neurons=2, n_steps=100, dt=0.01*ms,
-    ...                method="euler", stimulus=stimuli.constant(10*uA/cm**2),
-    ...                initial={"v": get_model("hodgkin_huxley").v_init}, record=("v",))
+    >>> spec = plan_run("hodgkin_huxley", 1*ms, stimuli.constant([5, 10]*uA/cm**2), record=["v"])
     >>> inputs = plan_input(spec.stimulus, spec.n_steps, spec.dt)
     >>> sorted(run_values(spec, inputs))
     ['C_m', 'E_K', 'E_L', 'E_Na', 'I_amplitude', 'g_K', 'g_L', 'g_Na', 'h', 'm', 'n', 'v', 'v_rest']
@@ -191,12 +182,9 @@ class Built:
     Examples
     --------
     >>> from brian2 import ms, uA, cm
-    >>> from hh_brian import get_model, stimuli
-    >>> from hh_brian.targets import RunPlan
+    >>> from hh_brian import plan_run, stimuli
     >>> from hh_brian.targets.inputs import plan_input
-    >>> spec = RunPlan(get_model("hodgkin_huxley"), n_neurons=2, n_steps=100, dt=0.01*ms,
-    ...                method="euler", stimulus=stimuli.constant(10*uA/cm**2),
-    ...                initial={"v": get_model("hodgkin_huxley").v_init}, record=("v",))
+    >>> spec = plan_run("hodgkin_huxley", 1*ms, stimuli.constant([5, 10]*uA/cm**2), record=["v"])
     >>> inputs = plan_input(spec.stimulus, spec.n_steps, spec.dt)
     >>> built = build_network(plan_network(spec, inputs), inputs.table)
     >>> built.group.N, built.state_monitor.record_variables, built.spike_monitor is None
@@ -219,12 +207,9 @@ def build_network(plan: NetworkPlan, input_table, codeobj_class=None) -> Built:
     Examples
     --------
     >>> from brian2 import ms, uA, cm
-    >>> from hh_brian import get_model, stimuli
-    >>> from hh_brian.targets import RunPlan
+    >>> from hh_brian import plan_run, stimuli
     >>> from hh_brian.targets.inputs import plan_input
-    >>> spec = RunPlan(get_model("hodgkin_huxley"), n_neurons=2, n_steps=100, dt=0.01*ms,
-    ...                method="euler", stimulus=stimuli.constant(10*uA/cm**2),
-    ...                initial={"v": get_model("hodgkin_huxley").v_init}, record=("v",))
+    >>> spec = plan_run("hodgkin_huxley", 1*ms, stimuli.constant([5, 10]*uA/cm**2), record=["v"])
     >>> inputs = plan_input(spec.stimulus, spec.n_steps, spec.dt)
     >>> built = build_network(plan_network(spec, inputs), inputs.table)
     >>> built.group.name, sorted(obj.name for obj in built.network.objects)

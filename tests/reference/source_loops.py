@@ -3,7 +3,8 @@
 These follow ``neuron_func_1`` … ``neuron_func_7`` statement by statement (their figures
 left out): the same time grid ``np.arange(0, T, 0.01)``, the same ``delta_t = t[i] - t[i-1]``,
 the same raw rate expressions (no exprel), the same protocol by index. They are the ground
-truth that the reference integrator is checked against.
+truth that the reference integrator is checked against. Consecutive loops repeat most of
+each other's statements, as the chapter does, on purpose.
 """
 
 import numpy as np
