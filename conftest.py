@@ -7,7 +7,10 @@
   end. Set ``HH_BRIAN_TEST_CACHE`` to a folder to keep them between sessions instead.
 * ``slow`` marks the exhaustive tests (every model on every target, the example scripts, the
   figure gallery, the long docstring examples): ``python3 -m pytest`` leaves them out,
-  ``python3 -m pytest -m slow`` runs them (CI runs both).
+  ``python3 -m pytest -m slow`` runs them (CI runs both), on every core.
+* Tests that share compiled code or a module fixture carry an ``xdist_group`` mark: with
+  ``--dist loadgroup`` (pyproject.toml) each group runs on one worker, which compiles the
+  code, or computes the fixture, once.
 """
 
 import doctest

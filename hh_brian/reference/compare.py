@@ -83,11 +83,13 @@ def compare_with_reference(model, target: str = "cython", *, max_steps: int | No
     """
     model = get_model(model)
     n_steps = int(round(float(model.duration / dt)))
-    samples = model.default_current.samples(n_steps, dt)
+    current = model.default_current
     if max_steps is not None and max_steps < n_steps:
+        # The first steps of the whole input's realisation (a protocol's or a noise's shape
+        # depends on the number of steps), as samples.
+        current = current.samples(n_steps, dt)[..., :int(max_steps)]
         n_steps = int(max_steps)
-        samples = samples[..., :n_steps]
-    result = simulate(model, n_steps * dt, samples, dt=dt, target=target)
+    result = simulate(model, n_steps * dt, current, dt=dt, target=target)
     ours, units = result.to_arrays()
     ref = reference.integrate(model.source_name, n_steps * float(dt / ms), ours["I_stim"],
                               dt=float(dt / ms))

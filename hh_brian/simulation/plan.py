@@ -50,12 +50,12 @@ record_dt, spike_threshold, memory_limit, progress, track_peak
     --------
     >>> from brian2 import ms, mS, uA, cm
     >>> from hh_brian import plan_run, run_plan
-    >>> plan = plan_run("hodgkin_huxley", 50*ms, 10*uA/cm**2, target="numpy",
-    ...                 params={"g_Na": [100, 120]*mS/cm**2})
+    >>> plan = plan_run("hodgkin_huxley", 20*ms, 10*uA/cm**2, target="numpy",
+    ...                 params={"g_Na": [60, 120]*mS/cm**2})
     >>> plan.n_neurons, plan.n_steps, plan.target.name
-    (2, 5000, 'numpy')
+    (2, 2000, 'numpy')
     >>> [len(spikes) for spikes in run_plan(plan).spike_times()]
-    [3, 4]
+    [1, 2]
     >>> plan_run("hodgkin_huxley", 50*ms, dt=0.015*ms)
     Traceback (most recent call last):
     ...

@@ -33,6 +33,11 @@ needs_engine = pytest.mark.skipif(not HAS_ENGINE, reason="needs the bifurcation 
                                   "(pip install 'hh_brian[bifurcation]', with gfortran)")
 
 
+
+# Its tests share a module fixture, computed once when they run on one worker (conftest.py:
+# --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("test_bifurcation")
+
 @pytest.fixture(scope="module")
 def standard_hh():
     """The published set-up: E_Na = 50 mV, E_L = -54.387 mV, cycles included if possible."""

@@ -35,6 +35,11 @@ FIT_DEFAULTS = {name: parameter.default for name, parameter
 QUICK = ["--dt", "0.1ms", "--target", "numpy", "--popsize", "6"]
 
 
+
+# Its tests share a module fixture, computed once when they run on one worker (conftest.py:
+# --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("test_cli_fit")
+
 @pytest.fixture(scope="module")
 def recording(tmp_path_factory):
     """The noisy passive-membrane recording, written as CSV with its units in the header."""

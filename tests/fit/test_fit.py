@@ -37,6 +37,11 @@ def passive_recording(current=STEP, noise=0.5, seed=1, duration=20 * ms, params=
     return truth.v + rng.normal(0, noise, truth.v.shape) * mV
 
 
+
+# Its tests share a module fixture, computed once when they run on one worker (conftest.py:
+# --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("test_fit")
+
 @pytest.fixture(scope="module")
 def passive_fit():
     return fit.fit_trace("passive_membrane", passive_recording(), STEP, dt=PASSIVE_DT,

@@ -22,6 +22,12 @@ UA_CM2 = uA / cm**2
 NUMBER = re.compile(r"(?<![\w^*/.])[-+]?\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?(?![\w*.]|\.\d)")
 
 
+# The default runs of every model on the default target (cython) share their compiled code
+# with the other tests of this group: one worker runs them all, so that each model's code is
+# compiled once (conftest.py: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("default-runs")
+
+
 @functools.lru_cache(maxsize=None)
 def run(name):
     result = hh_brian.simulate(name)

@@ -20,6 +20,12 @@ def _windows(n):
             "after": slice(4 * n // 5, n)}
 
 
+# The default runs of every model on the default target (cython) share their compiled code
+# with the other tests of this group: one worker runs them all, so that each model's code is
+# compiled once (conftest.py: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("default-runs")
+
+
 @pytest.fixture(scope="module")
 def runs():
     return {m.source_name: hh_brian.simulate(m) for m in hh_brian.list_models()[:7]}

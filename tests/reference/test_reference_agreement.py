@@ -35,7 +35,8 @@ INTERPRETED_MAX_STEPS = 20000
 # on the numpy target over its first 60 ms (through the onset spike at 43 ms); the grid of
 # every model on every registered target over the whole default input runs with the slow
 # tests.
-QUICK = [pytest.param(name, "cython", 20000, id=f"{name}-cython-200ms") for name in MODELS]
+QUICK = [pytest.param(name, "cython", 20000, id=f"{name}-cython-200ms",
+                      marks=pytest.mark.xdist_group("default-runs")) for name in MODELS]
 QUICK.append(pytest.param("hodgkin_huxley", "numpy", 6000, id="hodgkin_huxley-numpy-60ms"))
 GRID = [pytest.param(name, target,
                      INTERPRETED_MAX_STEPS

@@ -72,7 +72,8 @@ def test_the_advice_fits_the_method():
     assert "method='exponential_euler'" in str(caught.value)
 
 
-@pytest.mark.parametrize("target", ["cython", "numpy",
+# numpy in the quick suite; the compiled targets (code of their own) with the slow tests.
+@pytest.mark.parametrize("target", [pytest.param("cython", marks=pytest.mark.slow), "numpy",
                                     pytest.param("cpp_standalone", marks=pytest.mark.slow)])
 def test_a_batch_keeps_the_neurons_that_did_not_diverge(target):
     # g_Na = 50 mS/cm^2 is stable at dt = 0.1 ms under a constant 10 uA/cm^2; 120 is not.
@@ -107,25 +108,34 @@ def test_spikes_only_batches_mark_diverged_neurons_too(target):
     assert spikes[0] is None and len(spikes[1]) > 0
 
 
-def test_sweeps_and_fi_curves_mark_diverged_points():
+# Cython in the quick suite (its code shared with the sweeps' tests), the sweeps' own default,
+# cpp_standalone, with the slow tests.
+SWEEP_TARGETS = [pytest.param("cython", marks=pytest.mark.xdist_group("hh-spikes-only-cython")),
+                 pytest.param("cpp_standalone", marks=pytest.mark.slow)]
+
+
+@pytest.mark.parametrize("target", SWEEP_TARGETS)
+def test_sweeps_and_fi_curves_mark_diverged_points(target):
     fi = fi_curve("hodgkin_huxley", [10, 10] * UA_CM2, 50 * ms, transient=0 * ms,
-                  dt=0.1 * ms, params={"g_Na": [120, 50] * mS / cm**2})
+                  dt=0.1 * ms, params={"g_Na": [120, 50] * mS / cm**2}, target=target)
     assert fi.diverged.tolist() == [True, False]
     assert np.isnan(float(fi.rates[0] / (1 / ms))) and float(fi.rates[1] / (1 / ms)) > 0
     assert np.ma.is_masked(fi.spike_counts[0]) and fi.spike_counts[1] > 0
     grid = sweep("hodgkin_huxley", {"g_Na": [120, 50] * mS / cm**2}, current=10 * UA_CM2,
-                 duration=50 * ms, dt=0.1 * ms)
+                 duration=50 * ms, dt=0.1 * ms, target=target)
     assert grid.diverged.values.tolist() == [True, False]
     assert np.isnan(float(grid.rate[0])) and int(grid.spike_count[1]) > 0
     assert float(grid.diverged_at[0]) == pytest.approx(2.9)
     assert grid.regime.values.tolist()[0] == REGIMES.index("diverged")
 
 
-def test_rheobase_stops_on_a_diverged_run():
+@pytest.mark.parametrize("target", SWEEP_TARGETS)
+def test_rheobase_stops_on_a_diverged_run(target):
     from hh_brian.sweeps import rheobase
 
     with pytest.raises(hh_brian.IntegrationError, match="diverged in neuron"):
-        rheobase("hodgkin_huxley", high=20 * UA_CM2, duration=50 * ms, dt=0.1 * ms)
+        rheobase("hodgkin_huxley", high=20 * UA_CM2, duration=50 * ms, dt=0.1 * ms,
+                 target=target)
 
 
 def test_the_error_survives_pickling():

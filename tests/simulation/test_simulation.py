@@ -79,6 +79,7 @@ def test_hh_is_finite_at_the_rates_removable_singularities(target, v0):
     assert result.v[0] == v0 * mV
 
 
+@pytest.mark.slow  # four numpy runs; test_batch_matches_reference checks batches quickly
 def test_batch_over_a_parameter_equals_separate_runs():
     g_K = [30, 36, 42] * mS / cm**2
     batch = hh_brian.simulate("hodgkin_huxley", 30 * ms, 10 * UA_CM2, target="numpy",

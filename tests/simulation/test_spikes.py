@@ -67,7 +67,9 @@ def test_step_5_plateau_is_not_a_spike_but_step_6_spike_is():
     assert len(hh_brian.simulate("inactivating_and_delayed_conductances").spike_times()) == 1
 
 
-@pytest.mark.parametrize("target", ["cython", "numpy",
+# The numpy target in the quick suite; the compiled ones (each a build of its own) with the
+# slow tests.
+@pytest.mark.parametrize("target", [pytest.param("cython", marks=pytest.mark.slow), "numpy",
                                     pytest.param("cpp_standalone", marks=pytest.mark.slow)])
 def test_spikes_only_mode_counts_the_same_spikes(target):
     """Detected while running (step resolution) or read off the trace (interpolated): the

@@ -20,10 +20,11 @@ from hh_brian.sweeps import fi_curve, sweep
 
 UA_CM2 = uA / cm**2
 GRID = {"g_Na": np.linspace(60, 180, 4) * mS / cm**2, "amplitude": np.linspace(0, 30, 5) * UA_CM2}
-SMALL = dict(current=stimuli.constant(1 * UA_CM2), duration=20 * ms, target="numpy",
+SMALL = dict(current=stimuli.constant(1 * UA_CM2), duration=20 * ms, target="cython",
              chunk_size=8)
 
 
+@pytest.mark.xdist_group("hh-spikes-only-cython")  # shares its compiled code (test_sweeps.py)
 def test_a_store_keeps_chunks_and_a_second_call_runs_only_the_missing_ones(tmp_path,
                                                                            monkeypatch):
     whole = sweep("hodgkin_huxley", GRID, n_jobs=1, **SMALL)

@@ -11,6 +11,9 @@ from hh_brian.simulation import estimate_memory
 from hh_brian.sweeps import fi_curve, rheobase, sweep
 
 UA_CM2 = uA / cm**2
+# Spikes-only runs of HH on cython share their compiled code: the tests that make them run on
+# one worker (conftest.py: --dist loadgroup), so that the code is compiled once.
+SPIKES_ONLY = pytest.mark.xdist_group("hh-spikes-only-cython")
 
 
 @pytest.mark.slow  # compiles code of its own (several seconds): with the slow tests
@@ -52,6 +55,7 @@ def test_sweep_as_a_list_of_parameter_sets_and_of_amplitudes():
         sweep("passive_membrane", {"g_L": [1] * mS / cm**2}, params={"g_L": 2 * mS / cm**2})
 
 
+@SPIKES_ONLY
 def test_regimes_of_the_textbook_cases():
     """HH under constant currents: rest, one onset spike, tonic firing, depolarisation block
     (v settles near -40 mV after one spike above the upper Hopf point, ~154 uA/cm^2 in the
@@ -59,7 +63,7 @@ def test_regimes_of_the_textbook_cases():
     from hh_brian.sweeps.regimes import REGIMES
 
     ds = sweep("hodgkin_huxley", {"amplitude": [0, 3, 10, 200] * UA_CM2},
-               current=stimuli.constant(1 * UA_CM2), duration=200 * ms, target="numpy")
+               current=stimuli.constant(1 * UA_CM2), duration=200 * ms, target="cython")
     assert [REGIMES[k] for k in ds.regime.values] == ["rest", "onset", "repetitive", "block"]
     assert ds.spike_count.values.tolist() == [0, 1, 14, 1]
     assert -45 < float(ds.v_end[3]) < -38 and float(ds.v_peak[2]) > 40
@@ -78,6 +82,7 @@ def test_a_sweep_writes_to_netcdf_and_reads_back(tmp_path):
     assert back.attrs["model"] == "passive_membrane"
 
 
+@SPIKES_ONLY
 def test_fi_curve_is_zero_below_rheobase_and_rises_above():
     currents = np.array([0, 2, 4, 6, 8, 10, 15, 20]) * UA_CM2
     fi = fi_curve("hodgkin_huxley", currents, 500 * ms, transient=100 * ms, target="cython")
@@ -87,6 +92,7 @@ def test_fi_curve_is_zero_below_rheobase_and_rises_above():
     assert np.all(np.diff(rates[4:]) >= 0)  # rising with the current
 
 
+@SPIKES_ONLY
 def test_rheobase_to_the_stated_tolerance():
     tolerance = 0.02 * UA_CM2
     I = rheobase("hodgkin_huxley", high=10 * UA_CM2, tolerance=tolerance, duration=100 * ms,
