@@ -56,6 +56,8 @@ def test_a_diverging_neuron_is_an_error_with_its_time(target, record):
     assert "smaller dt" in message and "exponential_euler" in message
 
 
+# A default run on cython: its code is the default-runs group's (test_source_claims.py).
+@pytest.mark.xdist_group("default-runs")
 def test_the_longer_run_of_the_issue_is_the_same_error_not_nan_spikes():
     # 200 ms used to return NaN traces, a warning and three "spikes" at 43.07, 43.62 and
     # 43.81 ms: v swinging wildly as it blew up, after the step started at T/5 = 40 ms.

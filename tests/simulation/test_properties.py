@@ -21,9 +21,8 @@ diverge on both sides within the run, possibly at different steps.
 
 Settings: ``derandomize=True`` (the same examples on every run, so CI is reproducible),
 ``database=None`` (nothing written to the working tree), ``deadline=None`` (the first
-example of a code shape compiles it). The quick suite runs 5 examples per model on the
-numpy target (which compiles nothing); the slow suite 25 per model on cython and
-cpp_standalone (whose runs share a fixed shape: 1 neuron, 400 steps, so each model builds
+example of a code shape compiles it). All run with the slow tests: 5 examples per model on
+the numpy target (which compiles nothing), 25 per model on cython and cpp_standalone (whose runs share a fixed shape: 1 neuron, 400 steps, so each model builds
 twice, once per kind of input).
 """
 
@@ -167,6 +166,7 @@ def _display_unit(value):
     return DISPLAY_UNITS[get_dimensions(value)][0]
 
 
+@pytest.mark.slow  # with the compiled targets' properties: the quick suite compares each model once
 @pytest.mark.parametrize("model_name", MODELS)
 @settings(max_examples=5, **COMMON)
 @given(data=st.data())

@@ -38,6 +38,8 @@ def test_width_and_height_limits():
     assert (MAX_WIDTH_MS, MIN_HEIGHT_MV) == (5.0, 5.0)
 
 
+# A default run on cython: its code is the default-runs group's (test_source_claims.py).
+@pytest.mark.xdist_group("default-runs")
 def test_a_linear_model_resting_at_the_threshold_does_not_spike():
     # two_conductances rests at exactly 0 mV; the +30 step lifts it to +15 mV for 20 ms.
     result = hh_brian.simulate("two_conductances")
@@ -62,6 +64,8 @@ def test_a_slow_drift_across_the_threshold_does_not_spike():
     assert len(result.spike_times()) == 0
 
 
+# A default run on cython: its code is the default-runs group's (test_source_claims.py).
+@pytest.mark.xdist_group("default-runs")
 def test_step_5_plateau_is_not_a_spike_but_step_6_spike_is():
     assert len(hh_brian.simulate("inactivating_conductance").spike_times()) == 0
     assert len(hh_brian.simulate("inactivating_and_delayed_conductances").spike_times()) == 1
