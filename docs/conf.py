@@ -62,28 +62,50 @@ nitpicky = False
 # use for them, and myst-nb says it skips them.
 suppress_warnings = ["mystnb.unknown_mime_type"]
 
-#: Examples run to produce the documentation's figures.
-EXAMPLES = ["model_figures.py", "dvdt_analysis.py", "noise_run.py", "bifurcation.py",
-            "fitting.py", "regime_map.py"] + [
+#: Examples run to produce the documentation's figures (the longest first).
+EXAMPLES = ["bifurcation.py", "fitting.py", "noise_run.py", "regime_map.py",
+            "model_figures.py", "dvdt_analysis.py"] + [
     f"step_{k}_{name}.py" for k, name in enumerate(
         ["passive_membrane", "two_conductances", "gated_conductance", "two_gated_conductances",
          "inactivating_conductance", "inactivating_and_delayed_conductances",
          "hodgkin_huxley"], start=1)]
 
 
-def _run_examples():
+def _run_example(script: str) -> None:
     figures = GENERATED / "figures"
-    figures.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "MPLBACKEND": "Agg"}
-    for script in EXAMPLES:
-        done = subprocess.run([sys.executable, str(ROOT / "examples" / script), str(figures)],
-                              capture_output=True, text=True, env=env)
-        if done.returncode != 0:
-            raise RuntimeError(f"examples/{script} failed:\n{done.stderr[-3000:]}")
-        # Keep what the example reports, not where this build put its files.
-        report = [line for line in done.stdout.splitlines()
-                  if not line.startswith("figure written to")]
-        (GENERATED / f"{pathlib.Path(script).stem}.txt").write_text("\n".join(report) + "\n")
+    done = subprocess.run([sys.executable, str(ROOT / "examples" / script), str(figures)],
+                          capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        raise RuntimeError(f"examples/{script} failed:\n{done.stderr[-3000:]}")
+    # Keep what the example reports, not where this build put its files.
+    report = [line for line in done.stdout.splitlines()
+              if not line.startswith("figure written to")]
+    (GENERATED / f"{pathlib.Path(script).stem}.txt").write_text("\n".join(report) + "\n")
+
+
+def _validation_table_in_a_process() -> None:
+    """The validation table, computed in a process of its own (beside the examples)."""
+    code = (f"import sys; sys.path.insert(0, {str(ROOT / 'docs')!r}); "
+            "import conf; conf._validation_table()")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "MPLBACKEND": "Agg"})
+    if done.returncode != 0:
+        raise RuntimeError(f"the validation table failed:\n{done.stderr[-3000:]}")
+
+
+def _run_examples_and_validation() -> None:
+    """Every example, and the validation table, each in a process of its own, on every core
+    (they are independent: together they are most of the build's time)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    (GENERATED / "figures").mkdir(parents=True, exist_ok=True)
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        # The longest first, so that the short ones fill in around them.
+        tasks = [pool.submit(_validation_table_in_a_process)]
+        tasks += [pool.submit(_run_example, script) for script in EXAMPLES]
+        for task in tasks:
+            task.result()
 
 
 def _model_pages():
@@ -149,8 +171,7 @@ def _generate(app):
     GENERATED.mkdir(exist_ok=True)
     _model_pages()
     _cli_help()
-    _run_examples()
-    _validation_table()
+    _run_examples_and_validation()
 
 
 def setup(app):

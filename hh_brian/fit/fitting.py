@@ -130,38 +130,11 @@ def fit_trace(model: Model | str, recording, current=None, *, free: Mapping,
     >>> bool(low < 0.5 < high), round(float(result.noise / mV), 1)
     (True, 0.5)
     """
-    model = get_model(model)
-    if params is not None and not isinstance(params, Mapping):
-        raise TypeError(f"params: expected a mapping of parameter names to values, got "
-                        f"{params!r}")
-    model = model.with_params(**params) if params else model
-    if model.batch_size is not None:
-        raise ValueError("params: fixed parameters must be scalars, not one per neuron")
-    free = free_parameters(model, free)
-    both = sorted(set(params or {}) & set(free.names))
-    if both:
-        raise ValueError(f"params: {', '.join(both)} is both fixed and free; drop it from "
-                         f"params or from free")
-    fixed_initial = check_initial(model, initial)
-    both = sorted(set(fixed_initial) & set(free.names))
-    if both:
-        raise ValueError(f"initial: {', '.join(both)} is both fixed and free; drop it from "
-                         f"initial or from free")
-    for name, value in fixed_initial.items():
-        if np.ndim(value):
-            raise ValueError(f"initial[{name!r}]: a fixed initial value is one value for every "
-                             f"candidate, got shape {np.shape(value)}")
+    model, free, fixed_initial = _fixed_and_free(get_model(model), params, initial, free)
     dt = positive_time(dt, "dt")
     sweeps = _sweeps(recording, current, recording_dt, dt)
     runner = get_target(target)
-    for name, value, low in (("popsize", popsize, 2), ("maxiter", maxiter, 1)):
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
-            raise ValueError(f"{name}: expected an integer >= {low}, got {value!r}")
-    if not (isinstance(tol, (int, float)) and tol > 0):
-        raise ValueError(f"tol: expected a positive number, got {tol!r}")
-    if not (isinstance(level, float) and 0 < level < 1):
-        raise ValueError(f"level: expected a confidence level between 0 and 1, such as "
-                         f"0.95; got {level!r}")
+    _check_search(popsize, maxiter, tol, level)
     report = _reporter(progress)
 
     p = len(free)
@@ -221,6 +194,43 @@ def fit_trace(model: Model | str, recording, current=None, *, free: Mapping,
                    time.perf_counter() - began, dt, method, runner, fixed_initial, message,
                    at_bounds=tuple(n for n, u in zip(free.names, best)
                                    if u <= AT_BOUND or u >= 1 - AT_BOUND))
+
+
+def _fixed_and_free(model, params, initial, free):
+    """The model with its fixed parameters, the free quantities and the fixed initial values,
+    checked: fixed values are scalars, and nothing is both fixed and free."""
+    if params is not None and not isinstance(params, Mapping):
+        raise TypeError(f"params: expected a mapping of parameter names to values, got "
+                        f"{params!r}")
+    model = model.with_params(**params) if params else model
+    if model.batch_size is not None:
+        raise ValueError("params: fixed parameters must be scalars, not one per neuron")
+    free = free_parameters(model, free)
+    both = sorted(set(params or {}) & set(free.names))
+    if both:
+        raise ValueError(f"params: {', '.join(both)} is both fixed and free; drop it from "
+                         f"params or from free")
+    fixed_initial = check_initial(model, initial)
+    both = sorted(set(fixed_initial) & set(free.names))
+    if both:
+        raise ValueError(f"initial: {', '.join(both)} is both fixed and free; drop it from "
+                         f"initial or from free")
+    for name, value in fixed_initial.items():
+        if np.ndim(value):
+            raise ValueError(f"initial[{name!r}]: a fixed initial value is one value for every "
+                             f"candidate, got shape {np.shape(value)}")
+    return model, free, fixed_initial
+
+
+def _check_search(popsize, maxiter, tol, level) -> None:
+    for name, value, low in (("popsize", popsize, 2), ("maxiter", maxiter, 1)):
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
+            raise ValueError(f"{name}: expected an integer >= {low}, got {value!r}")
+    if not (isinstance(tol, (int, float)) and tol > 0):
+        raise ValueError(f"tol: expected a positive number, got {tol!r}")
+    if not (isinstance(level, float) and 0 < level < 1):
+        raise ValueError(f"level: expected a confidence level between 0 and 1, such as "
+                         f"0.95; got {level!r}")
 
 
 def _sweeps(recording, current, recording_dt, dt):
