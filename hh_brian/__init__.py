@@ -9,6 +9,9 @@ The main entry points:
   with units; it is :func:`run_plan` of :func:`plan_run`, which checks every argument
   before anything is compiled.
 * :mod:`hh_brian.stimuli`: injected currents (the source protocol, steps, ramps, …).
+* :mod:`hh_brian.cable`: any model on an axon, its action potential's velocity.
+* :func:`celsius`: a temperature in degrees Celsius as a quantity (every model with gates
+  has one, ``T``: HH's 6.3 °C by default).
 * :mod:`hh_brian.analysis`: dV/dt, fixed points, folds, phase planes.
 * :mod:`hh_brian.bifurcation`: where a model starts and stops firing as a parameter moves.
 * :mod:`hh_brian.fit`: conductances from a noisy recording, how sure, and outside the protocol.
@@ -28,6 +31,7 @@ from . import _compat, models, stimuli  # noqa: F401  (the catalogue registers e
 from ._version import __version__
 from .core.errors import IntegrationError
 from .core.excepthook import install_excepthook
+from .core.units import celsius
 from .model.core import MODELS, Model, get_model, list_models
 from .simulation.plan import plan_run
 from .simulation.result import SimulationResult
@@ -41,6 +45,7 @@ __all__ = [
     "SimulationResult",
     "TARGETS",
     "__version__",
+    "celsius",
     "explore",
     "get_model",
     "list_models",

@@ -29,6 +29,8 @@ from __future__ import annotations
 from brian2 import cm, mm, mS, ms, mV, nA, second, uA, uF
 
 from ._compat import moved_names
+from .core.ranges import Interval
+from .core.units import celsius
 from .model.core import Model, register
 from .stimuli import protocol, smoothed_noise
 
@@ -41,6 +43,12 @@ __all__ = ["GATED_CONDUCTANCE", "HH_2D_REDUCTION", "HH_2D_REDUCTION_MODEL7", "HO
 _uF_cm2 = uF / cm**2
 _mS_cm2 = mS / cm**2
 _uA_cm2 = uA / cm**2
+
+# Every model with gates has a temperature: HH's own (6.3 degC) and their Q10 of the rates by
+# default. A Q10 lies between 1 (rates that ignore temperature) and 6 (steeper than any
+# channel's measured).
+_TEMPERATURE = {"T": celsius(6.3), "Q10": 3.0}
+_TEMPERATURE_RANGES = {"Q10": Interval(1.0, 6.0)}
 
 PASSIVE_MEMBRANE = Model(
     name="passive_membrane",
@@ -115,12 +123,18 @@ I_a = g_a * a * (v - E_a) : amp/meter**2
 I_b = g_b * (v - E_b) : amp/meter**2
 da/dt = (a_inf - a) / tau_a : 1
 a_inf = 1 / (1 + 0.1 * exp(-v / (10*mV))) : 1
-tau_a = 1*ms * exp(-((v + 10*mV) / (50*mV))**2) : second
+tau_a = 1*ms * exp(-((v + 10*mV) / (50*mV))**2) / phi : second
+# Temperature, as in HH 1952: every rate scales by phi = Q10**((T - 6.3 degC)/(10 K)), so
+# every gate's time constant is divided by phi; conductances and reversal potentials do not
+# change. 279.45 K is 6.3 degC, the temperature of HH's measurements: there phi is 1.
+phi = Q10**((T - 279.45*kelvin) / (10*kelvin)) : 1
 C_m : farad/meter**2 (constant)
 g_a : siemens/meter**2 (constant)
 E_a : volt (constant)
 g_b : siemens/meter**2 (constant)
 E_b : volt (constant)
+T : kelvin (constant)
+Q10 : 1 (constant)
 """,
     # Kept from the source: E_a = E_b = -65 mV, so the gated conductance can only pull v
     # back to rest; it amplifies nothing despite what the source's note hopes for.
@@ -130,7 +144,9 @@ E_b : volt (constant)
         "E_a": -65 * mV,
         "g_b": 1 * _mS_cm2,
         "E_b": -65 * mV,
+        **_TEMPERATURE,
     },
+    ranges=_TEMPERATURE_RANGES,
     gates={"a": ("a_inf", "tau_a")},
     currents=("I_a", "I_b"),
     v_init=-65 * mV,
@@ -161,13 +177,19 @@ db/dt = (b_inf - b) / tau_b : 1
 a_inf = 1 / (1 + 0.1 * exp(-v / (10*mV))) : 1
 b_inf = 1 - 1 / (1.1 + 0.1 * exp(-v / (10*mV))) : 1
 # Source quirk kept: the bell's peak is 300/sigma ms, so its width sets its height too.
-tau_a = (300 / 60) * ms * exp(-((v + 10*mV) / (60*mV))**2) : second
-tau_b = (300 / 50) * ms * exp(-((v + 10*mV) / (50*mV))**2) : second
+tau_a = (300 / 60) * ms * exp(-((v + 10*mV) / (60*mV))**2) / phi : second
+tau_b = (300 / 50) * ms * exp(-((v + 10*mV) / (50*mV))**2) / phi : second
+# Temperature, as in HH 1952: every rate scales by phi = Q10**((T - 6.3 degC)/(10 K)), so
+# every gate's time constant is divided by phi; conductances and reversal potentials do not
+# change. 279.45 K is 6.3 degC, the temperature of HH's measurements: there phi is 1.
+phi = Q10**((T - 279.45*kelvin) / (10*kelvin)) : 1
 C_m : farad/meter**2 (constant)
 g_a : siemens/meter**2 (constant)
 E_a : volt (constant)
 g_b : siemens/meter**2 (constant)
 E_b : volt (constant)
+T : kelvin (constant)
+Q10 : 1 (constant)
 """,
     params={
         "C_m": 1 * _uF_cm2,
@@ -175,7 +197,9 @@ E_b : volt (constant)
         "E_a": 120 * mV,
         "g_b": 2 * _mS_cm2,
         "E_b": -70 * mV,
+        **_TEMPERATURE,
     },
+    ranges=_TEMPERATURE_RANGES,
     gates={"a": ("a_inf", "tau_a"), "b": ("b_inf", "tau_b")},
     currents=("I_a", "I_b"),
     v_init=-65 * mV,
@@ -210,13 +234,19 @@ da_inact/dt = (a_inact_inf - a_inact) / tau_a_inact : 1
 a_act_inf = 1 / (1 + 0.1 * exp(-(v + 50*mV) / (2*mV))) : 1
 a_inact_inf = 1 - 1 / (1.1 + 0.1 * exp(-v / (10*mV))) : 1
 # Source quirk kept: the bell's peak is 300/sigma ms, so its width sets its height too.
-tau_a_act = (300 / 60) * ms * exp(-((v + 10*mV) / (60*mV))**2) : second
-tau_a_inact = (300 / 50) * ms * exp(-((v + 10*mV) / (50*mV))**2) : second
+tau_a_act = (300 / 60) * ms * exp(-((v + 10*mV) / (60*mV))**2) / phi : second
+tau_a_inact = (300 / 50) * ms * exp(-((v + 10*mV) / (50*mV))**2) / phi : second
+# Temperature, as in HH 1952: every rate scales by phi = Q10**((T - 6.3 degC)/(10 K)), so
+# every gate's time constant is divided by phi; conductances and reversal potentials do not
+# change. 279.45 K is 6.3 degC, the temperature of HH's measurements: there phi is 1.
+phi = Q10**((T - 279.45*kelvin) / (10*kelvin)) : 1
 C_m : farad/meter**2 (constant)
 g_a : siemens/meter**2 (constant)
 E_a : volt (constant)
 g_b : siemens/meter**2 (constant)
 E_b : volt (constant)
+T : kelvin (constant)
+Q10 : 1 (constant)
 """,
     params={
         "C_m": 1 * _uF_cm2,
@@ -224,7 +254,9 @@ E_b : volt (constant)
         "E_a": 120 * mV,
         "g_b": 1 * _mS_cm2,
         "E_b": -70 * mV,
+        **_TEMPERATURE,
     },
+    ranges=_TEMPERATURE_RANGES,
     gates={"a_act": ("a_act_inf", "tau_a_act"), "a_inact": ("a_inact_inf", "tau_a_inact")},
     currents=("I_a", "I_b"),
     v_init=-65 * mV,
@@ -260,14 +292,20 @@ a_act_inf = 1 / (1 + 0.1 * exp(-(v + 50*mV) / (2*mV))) : 1
 a_inact_inf = 1 - 1 / (1.1 + 0.1 * exp(-v / (10*mV))) : 1
 b_inf = 1 / (1.1 + 0.1 * exp(-0.09 * v / mV)) : 1
 # Source quirk kept: the bell's peak is 300/sigma ms, so its width sets its height too.
-tau_a_act = (300 / 60) * ms * exp(-((v + 10*mV) / (60*mV))**2) : second
-tau_a_inact = (300 / 50) * ms * exp(-((v + 10*mV) / (50*mV))**2) : second
-tau_b = (300 / 50) * ms * exp(-((v - 5*mV) / (50*mV))**2) : second
+tau_a_act = (300 / 60) * ms * exp(-((v + 10*mV) / (60*mV))**2) / phi : second
+tau_a_inact = (300 / 50) * ms * exp(-((v + 10*mV) / (50*mV))**2) / phi : second
+tau_b = (300 / 50) * ms * exp(-((v - 5*mV) / (50*mV))**2) / phi : second
+# Temperature, as in HH 1952: every rate scales by phi = Q10**((T - 6.3 degC)/(10 K)), so
+# every gate's time constant is divided by phi; conductances and reversal potentials do not
+# change. 279.45 K is 6.3 degC, the temperature of HH's measurements: there phi is 1.
+phi = Q10**((T - 279.45*kelvin) / (10*kelvin)) : 1
 C_m : farad/meter**2 (constant)
 g_a : siemens/meter**2 (constant)
 E_a : volt (constant)
 g_b : siemens/meter**2 (constant)
 E_b : volt (constant)
+T : kelvin (constant)
+Q10 : 1 (constant)
 """,
     params={
         "C_m": 1 * _uF_cm2,
@@ -275,7 +313,9 @@ E_b : volt (constant)
         "E_a": 120 * mV,
         "g_b": 5 * _mS_cm2,
         "E_b": -70 * mV,
+        **_TEMPERATURE,
     },
+    ranges=_TEMPERATURE_RANGES,
     gates={
         "a_act": ("a_act_inf", "tau_a_act"),
         "a_inact": ("a_inact_inf", "tau_a_inact"),
@@ -322,11 +362,15 @@ beta_m = (4/ms) * exp(-u / (18*mV)) : Hz
 alpha_h = (0.07/ms) * exp(-u / (20*mV)) : Hz
 beta_h = (1/ms) / (exp((30*mV - u) / (10*mV)) + 1) : Hz
 n_inf = alpha_n / (alpha_n + beta_n) : 1
-tau_n = 1 / (alpha_n + beta_n) : second
+tau_n = 1 / (phi * (alpha_n + beta_n)) : second
 m_inf = alpha_m / (alpha_m + beta_m) : 1
-tau_m = 1 / (alpha_m + beta_m) : second
+tau_m = 1 / (phi * (alpha_m + beta_m)) : second
 h_inf = alpha_h / (alpha_h + beta_h) : 1
-tau_h = 1 / (alpha_h + beta_h) : second
+tau_h = 1 / (phi * (alpha_h + beta_h)) : second
+# Temperature, as in HH 1952: every rate scales by phi = Q10**((T - 6.3 degC)/(10 K)), so
+# every gate's time constant is divided by phi; conductances and reversal potentials do not
+# change. 279.45 K is 6.3 degC, the temperature of HH's measurements: there phi is 1.
+phi = Q10**((T - 279.45*kelvin) / (10*kelvin)) : 1
 C_m : farad/meter**2 (constant)
 g_K : siemens/meter**2 (constant)
 E_K : volt (constant)
@@ -335,6 +379,8 @@ E_Na : volt (constant)
 g_L : siemens/meter**2 (constant)
 E_L : volt (constant)
 v_rest : volt (constant)
+T : kelvin (constant)
+Q10 : 1 (constant)
 """,
     params={
         "C_m": 1 * _uF_cm2,
@@ -345,7 +391,9 @@ v_rest : volt (constant)
         "g_L": 0.3 * _mS_cm2,
         "E_L": (10.6 - 65) * mV,
         "v_rest": -65 * mV,
+        **_TEMPERATURE,
     },
+    ranges=_TEMPERATURE_RANGES,
     gates={"n": ("n_inf", "tau_n"), "m": ("m_inf", "tau_m"), "h": ("h_inf", "tau_h")},
     currents=("I_K", "I_Na", "I_L"),
     v_init=-65 * mV,
@@ -387,7 +435,11 @@ m_inf = alpha_m / (alpha_m + beta_m) : 1
 alpha_n = (0.1/ms) / exprel((10*mV - u) / (10*mV)) : Hz
 beta_n = (0.125/ms) * exp(-u / (80*mV)) : Hz
 n_inf = alpha_n / (alpha_n + beta_n) : 1
-tau_n = 1 / (alpha_n + beta_n) : second
+tau_n = 1 / (phi * (alpha_n + beta_n)) : second
+# Temperature, as in HH 1952: every rate scales by phi = Q10**((T - 6.3 degC)/(10 K)), so
+# every gate's time constant is divided by phi; conductances and reversal potentials do not
+# change. 279.45 K is 6.3 degC, the temperature of HH's measurements: there phi is 1.
+phi = Q10**((T - 279.45*kelvin) / (10*kelvin)) : 1
 C_m : farad/meter**2 (constant)
 g_K : siemens/meter**2 (constant)
 E_K : volt (constant)
@@ -396,6 +448,8 @@ E_Na : volt (constant)
 g_L : siemens/meter**2 (constant)
 E_L : volt (constant)
 v_rest : volt (constant)
+T : kelvin (constant)
+Q10 : 1 (constant)
 """
 
 _E_SHIFT = 65 * mV  # the source's E_shift: reversal potentials are HH's, moved down by it
@@ -417,7 +471,9 @@ HH_2D_REDUCTION = Model(
         # Kept from the source: the rates are evaluated at v itself, without the 65 mV shift
         # that the reversal potentials received.
         "v_rest": 0 * mV,
+        **_TEMPERATURE,
     },
+    ranges=_TEMPERATURE_RANGES,
     gates={"n": ("n_inf", "tau_n")},
     currents=("I_K", "I_Na", "I_L"),
     v_init=-54.4 * mV,
@@ -447,6 +503,7 @@ HH_2D_REDUCTION_MODEL7 = Model(
     params={**HH_2D_REDUCTION.params, "g_L": 0.3 * _mS_cm2, "v_rest": -65 * mV},
     gates={"n": ("n_inf", "tau_n")},
     currents=("I_K", "I_Na", "I_L"),
+    ranges=_TEMPERATURE_RANGES,
     v_init=-65 * mV,
     default_current=protocol(5 * _uA_cm2),
     duration=200 * ms,

@@ -9,7 +9,9 @@ sweeps, fits and the command line reuse the same ranges.
 
 Why ±200 mV for potentials: a reversal potential is a Nernst (or GHK) potential, and a
 thousand-fold concentration gradient of a monovalent ion gives 185 mV at 37 °C; no membrane
-or reversal potential in physiology goes beyond that.
+or reversal potential in physiology goes beyond that. Why 0–45 °C for temperatures: from a
+cold-water animal's nerve to a feverish mammal's; water freezes below, proteins denature
+above.
 """
 
 from __future__ import annotations
@@ -18,10 +20,10 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from brian2 import Quantity, cm, mS, ms, mV, uA, uF
+from brian2 import Quantity, cm, kelvin, mS, ms, mV, uA, uF
 from brian2.units.fundamentalunits import get_dimensions
 
-from .units import to_display
+from .units import celsius, to_display
 
 __all__ = ["GATE_RANGE", "Interval", "physical_range"]
 
@@ -93,6 +95,7 @@ _BY_DIMENSION = {
     get_dimensions(mV): Interval(-200 * mV, 200 * mV),
     get_dimensions(ms): Interval(0 * ms, _INF * ms, low_closed=False),
     get_dimensions(uA / cm**2): Interval(-_INF * uA / cm**2, _INF * uA / cm**2),
+    get_dimensions(kelvin): Interval(celsius(0), celsius(45)),
 }
 
 
@@ -100,7 +103,8 @@ def physical_range(unit) -> Interval:
     """The default valid range of a quantity with the dimension of ``unit``.
 
     Capacitances are positive, conductances non-negative, times positive, potentials within
-    ±200 mV; a dimensionless parameter or another dimension may take any finite value.
+    ±200 mV, temperatures within 0–45 °C; a dimensionless parameter or another dimension may
+    take any finite value.
 
     Examples
     --------
@@ -109,6 +113,8 @@ def physical_range(unit) -> Interval:
     > 0 uF/cm^2
     >>> print(physical_range(3 * ms))
     > 0 ms
+    >>> print(physical_range(celsius(18.5)))
+    [0, 45] degC
     """
     dim = get_dimensions(unit)
     if dim in _BY_DIMENSION:

@@ -16,18 +16,49 @@ import re
 
 import brian2
 import numpy as np
-from brian2 import (DimensionMismatchError, Hz, Quantity, cm, farad, metre, mS, ms, mV,
-                    second, siemens, uA, uF, volt)
+from brian2 import (DimensionMismatchError, Hz, Quantity, cm, farad, kelvin, metre, mm, mS,
+                    ms, mV, ohm, second, siemens, uA, uF, volt)
 from brian2.core.namespace import DEFAULT_UNITS
 from brian2.units.fundamentalunits import (DIMENSIONLESS, Unit, get_dimensions,
                                            have_same_dimensions)
 
-__all__ = ["CURRENT_DENSITY", "DISPLAY_UNITS", "UnitTextError", "check_dimension",
-           "describe_dimension", "parse_quantity", "positive_time", "show_value", "to_display",
-           "whole_steps"]
+__all__ = ["CURRENT_DENSITY", "DISPLAY_UNITS", "UnitTextError", "celsius", "check_dimension",
+           "describe_dimension", "parse_quantity", "positive_time", "show_value", "to_celsius",
+           "to_display", "whole_steps"]
 
 #: Current density, the unit of every membrane and injected current in the package.
 CURRENT_DENSITY = uA / cm**2
+
+#: 0 °C in kelvin. Temperatures are quantities in kelvin (Brian2's unit): a temperature in
+#: degrees Celsius becomes one with :func:`celsius`, never by a bare number, so that kelvin
+#: cannot be read as Celsius or the reverse.
+ZERO_CELSIUS = 273.15
+
+
+def celsius(value) -> Quantity:
+    """A temperature given in degrees Celsius, as a quantity in kelvin.
+
+    Examples
+    --------
+    >>> print(celsius(18.5))
+    291.65 K
+    >>> to_celsius(celsius([6.3, 18.5]))
+    array([ 6.3, 18.5])
+    """
+    return (np.asarray(value, dtype=float) + ZERO_CELSIUS) * kelvin
+
+
+def to_celsius(temperature) -> np.ndarray:
+    """A temperature (a quantity in kelvin) in degrees Celsius, as plain floats.
+
+    Examples
+    --------
+    >>> from brian2 import kelvin
+    >>> float(to_celsius(300 * kelvin))
+    26.85
+    """
+    temperature = check_dimension(temperature, kelvin, "temperature")
+    return np.round(np.asarray(temperature / kelvin, dtype=float) - ZERO_CELSIUS, 10)
 
 #: For each physical dimension the package uses: the unit in which it is shown as a plain
 #: number and its printed name, what it is called in an error message, and an example value
@@ -41,10 +72,17 @@ _DIMENSIONS = {
         (uA / cm**2, "uA/cm^2", "a current density", "5*uA/cm**2"),
         (1 / ms, "1/ms", "a rate", "50*Hz"),
         (mV / ms, "mV/ms", "a rate of change of voltage", None),
+        (kelvin, "degC", "a temperature", "celsius(18.5)"),
+        (mm, "mm", "a length", "5*mm"),
+        (metre / second, "m/s", "a velocity", "20*meter/second"),
+        (ohm * cm, "ohm cm", "a resistivity", "35.4*ohm*cm"),
     )}
 
 #: The unit (and its printed name) in which each physical dimension is shown as a plain number.
-DISPLAY_UNITS = {dim: (unit, text) for dim, (unit, text, _, _) in _DIMENSIONS.items()}
+#: Temperatures are shown in degrees Celsius, an offset from kelvin, not a multiple of it:
+#: :func:`to_display` converts them, and they have no entry here.
+DISPLAY_UNITS = {dim: (unit, text) for dim, (unit, text, _, _) in _DIMENSIONS.items()
+                 if dim != get_dimensions(kelvin)}
 
 
 def describe_dimension(unit) -> str:
@@ -114,10 +152,14 @@ def to_display(value) -> tuple[np.ndarray, str]:
     >>> from brian2 import uA, cm
     >>> to_display(5*uA/cm**2)
     (array(5.), 'uA/cm^2')
+    >>> to_display(celsius(18.5))  # temperatures in degrees Celsius
+    (array(18.5), 'degC')
     """
     dim = get_dimensions(value)
     if dim.is_dimensionless:
         return np.asarray(value, dtype=float), "1"
+    if dim == get_dimensions(kelvin):  # shown in degrees Celsius, as physiology writes them
+        return np.asarray(to_celsius(value), dtype=float), "degC"
     try:
         unit, name = DISPLAY_UNITS[dim]
     except KeyError:
@@ -172,6 +214,7 @@ def _unit_names() -> dict:
             if prefix + name in DEFAULT_UNITS:
                 units.setdefault(prefix + symbol, DEFAULT_UNITS[prefix + name])
     units["sec"] = second
+    units["K"] = kelvin
     return units
 
 
@@ -185,7 +228,10 @@ _UNIT_EXAMPLES = {
     get_dimensions(siemens / metre**2): "mS/cm2, uS/mm2, S/m2",
     get_dimensions(farad / metre**2): "uF/cm2, nF/mm2, F/m2",
     get_dimensions(Hz): "Hz, kHz",
+    get_dimensions(kelvin): "degC, K",
 }
+#: What a temperature is written with, in degrees Celsius (an offset from kelvin).
+_CELSIUS = ("degC", "°C", "ºC")
 _ANY_UNIT_EXAMPLES = "mV, ms, uA/cm2, mS/cm2"
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 # Longer unit texts are no unit anyone means, and could nest deep enough to exhaust the parser.
@@ -232,6 +278,8 @@ def parse_quantity(text: str, unit=None, argument: str = "value") -> Quantity:
     -5.0
     >>> float(parse_quantity("1.5s", ms) / ms)
     1500.0
+    >>> print(parse_quantity("18.5degC"), parse_quantity("291.65 K"))
+    291.65 K 291.65 K
     >>> try:
     ...     parse_quantity("10 parsec", ms, "--duration")
     ... except UnitTextError as error:
@@ -250,6 +298,11 @@ def parse_quantity(text: str, unit=None, argument: str = "value") -> Quantity:
     if not match:
         raise UnitTextError(f"{argument}: expected {_what(expected)}, got {text!r}")
     number, unit_text = float(match.group(1)), match.group(2).strip()
+    if unit_text in _CELSIUS:  # an offset from kelvin, converted exactly as celsius() does
+        value = celsius(number)
+        if expected is not None and expected != get_dimensions(kelvin):
+            raise UnitTextError(f"{argument}: expected {_what(expected)}, got {text!r}")
+        return value
     unit_text = re.sub(r"([A-Za-z]+)(\d+)", r"\1**\2", unit_text)
     # A dimensionless unit (radian) times a number is a plain float; keep the Quantity type.
     value = Quantity(number * _evaluate_unit(unit_text, text, argument, expected) if unit_text
@@ -266,6 +319,8 @@ def _what(dimension) -> str:
         return "a number with a unit, such as 5uA/cm2 or 10ms"
     if dimension == DIMENSIONLESS:
         return "a plain number without a unit, such as 0.3"
+    if dimension == get_dimensions(kelvin):
+        return "a temperature such as 18.5degC or 291.65K"
     # describe_dimension writes Python expressions (5*uA/cm**2); units as text read 5uA/cm2.
     return describe_dimension(Quantity(1.0, dim=dimension)).replace("**", "").replace("*", "")
 

@@ -16,11 +16,12 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from brian2 import Hz, Quantity, ms
+from brian2 import Hz, Quantity, kelvin, ms
 from brian2.units.fundamentalunits import get_dimensions
 
 from .. import stimuli
-from ..core.units import CURRENT_DENSITY, DISPLAY_UNITS, check_dimension, to_display
+from ..core.units import (CURRENT_DENSITY, DISPLAY_UNITS, ZERO_CELSIUS, check_dimension,
+                          to_display)
 from ..model.core import Model, get_model
 from ..stimuli import STIMULUS_KINDS
 
@@ -32,7 +33,8 @@ UNBOUNDED_FACTOR = 4.0
 #: About how many steps a slider has from end to end.
 STEPS_PER_SLIDER = 1000
 
-_UNIT_TEXT = {"uA/cm^2": "µA/cm²", "mS/cm^2": "mS/cm²", "uF/cm^2": "µF/cm²", "1": ""}
+_UNIT_TEXT = {"uA/cm^2": "µA/cm²", "mS/cm^2": "mS/cm²", "uF/cm^2": "µF/cm²", "degC": "°C",
+              "1": ""}
 
 
 @dataclass(frozen=True)
@@ -46,10 +48,12 @@ class Slider:
     unit : str
         The unit of the values as shown, e.g. ``"mS/cm²"`` (empty when dimensionless).
     scale : Quantity or float
-        One shown unit as a quantity: ``value * scale`` is the quantity.
+        One shown unit as a quantity: ``(value + offset) * scale`` is the quantity.
     start, end, step : float
     default : float
         The source's value (what a reset returns to).
+    offset : float
+        Added before scaling: 273.15 for a temperature shown in degrees Celsius, else 0.
 
     Examples
     --------
@@ -68,6 +72,7 @@ class Slider:
     end: float
     step: float
     default: float
+    offset: float = 0.0
 
     @property
     def label(self) -> str:
@@ -75,7 +80,7 @@ class Slider:
 
     def quantity(self, value) -> Quantity:
         """The slider's value as a quantity."""
-        return float(value) * self.scale
+        return (float(value) + self.offset) * self.scale
 
     def check(self, value) -> float:
         """``value`` as a float in the slider's unit, within its range; else an error naming it.
@@ -90,7 +95,8 @@ class Slider:
         (60.0, 60.0)
         """
         if isinstance(value, Quantity):
-            value = np.asarray(check_dimension(value, self.scale, self.name) / self.scale)
+            value = np.asarray(check_dimension(value, self.scale, self.name) / self.scale
+                               - self.offset)
         if isinstance(value, (bool, np.bool_)) or not isinstance(
                 value, (int, float, np.integer, np.floating, np.ndarray)) or np.ndim(value):
             raise ValueError(f"{self.name}: expected one number (in {self.unit or 'no unit'}) "
@@ -124,8 +130,15 @@ def _slider(name: str, default: Quantity, low: Quantity, high: Quantity,
         low_value += step
     # The display unit itself, so that a slider at 100 mS/cm² gives 100*mS/cm**2 exactly,
     # as a script would write it.
-    scale = 1.0 if unit_name == "1" else DISPLAY_UNITS[get_dimensions(default)][0]
+    offset = 0.0
+    if unit_name == "1":
+        scale = 1.0
+    elif unit_name == "degC":  # an offset from kelvin, not a multiple of it
+        scale, offset = kelvin, ZERO_CELSIUS
+    else:
+        scale = DISPLAY_UNITS[get_dimensions(default)][0]
     return Slider(name=name, unit=_UNIT_TEXT.get(unit_name, unit_name), scale=scale,
+                  offset=offset,
                   start=low_value, end=high_value, step=step, default=default_value)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 import numpy as np
-from brian2 import DimensionMismatchError, Quantity, mV
+from brian2 import DimensionMismatchError, Quantity, kelvin, mV
 
 from ..core.ranges import GATE_RANGE, physical_range
 from ..core.units import check_dimension, show_value, to_display
@@ -180,9 +180,14 @@ def free_parameters(model: Model | str, free: Mapping) -> FreeParameters:
                 what = "v" if name == "v" else name
                 raise ValueError(f"free[{name!r}]: the bound {show_value(bound)} is outside "
                                  f"the physical range of {what} ({interval})")
-        display_unit_value, unit_name = to_display(Quantity(1.0, dim=low.dim)
-                                                   if isinstance(low, Quantity) else 1.0)
-        scale = (Quantity(1.0, dim=low.dim) / float(display_unit_value)
-                 if isinstance(low, Quantity) and not low.is_dimensionless else 1.0)
+        if isinstance(low, Quantity) and low.dim == kelvin.dim:
+            # Degrees Celsius are an offset from kelvin, not a multiple: a fitted
+            # temperature is read in kelvin.
+            scale, unit_name = kelvin, "K"
+        else:
+            display_unit_value, unit_name = to_display(Quantity(1.0, dim=low.dim)
+                                                       if isinstance(low, Quantity) else 1.0)
+            scale = (Quantity(1.0, dim=low.dim) / float(display_unit_value)
+                     if isinstance(low, Quantity) and not low.is_dimensionless else 1.0)
         items.append(FreeParameter(name, low, high, initial, scale, unit_name))
     return FreeParameters(tuple(items))

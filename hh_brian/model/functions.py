@@ -17,7 +17,7 @@ from brian2.core.namespace import DEFAULT_UNITS
 from .checks import parse_with_stimulus
 from .core import Model, get_model
 
-__all__ = ["ModelFunctions"]
+__all__ = ["ModelFunctions", "constant_subexpressions", "with_constants_as_parameters"]
 
 
 def _exprel(x):
@@ -110,3 +110,58 @@ class ModelFunctions:
         for gate, (steady_state, _) in self.model.gates.items():
             values[gate] = held[gate] if gate in held else self.value(steady_state, v=v)
         return values
+
+
+def constant_subexpressions(model) -> tuple[str, ...]:
+    """The subexpressions of ``model`` that depend on its constant parameters only.
+
+    They take one value per neuron for a whole run (the temperature factor ``phi``, say),
+    so a run computes them once, not at every step (:func:`with_constants_as_parameters`).
+
+    Examples
+    --------
+    >>> constant_subexpressions("hodgkin_huxley"), constant_subexpressions("passive_membrane")
+    (('phi',), ())
+    """
+    model = get_model(model)
+    eqs = parse_with_stimulus(model.equations)
+    constant = {name for name, eq in eqs.items()
+                if eq.type == "parameter" and "constant" in eq.flags and name != "I_stim"}
+    found = []
+    changed = True
+    while changed:  # a constant subexpression may use another
+        changed = False
+        for name, eq in eqs.items():
+            if (eq.type == "subexpression" and name not in constant
+                    and eq.identifiers <= constant | set(_GLOBALS)):
+                constant.add(name)
+                found.append(name)
+                changed = True
+    return tuple(name for name in eqs if name in found)
+
+
+def with_constants_as_parameters(model) -> str:
+    """``model``'s equations with each constant subexpression declared a ``(constant)``
+    parameter instead; the run sets its value per neuron (:meth:`ModelFunctions.value`).
+
+    Examples
+    --------
+    >>> text = with_constants_as_parameters("hodgkin_huxley")
+    >>> [line for line in text.splitlines() if line.startswith("phi")]
+    ['phi : 1 (constant)']
+    """
+    model = get_model(model)
+    names = constant_subexpressions(model)
+    if not names:
+        return model.equations
+    eqs = parse_with_stimulus(model.equations)
+    lines = []
+    for line in model.equations.splitlines():
+        name = line.split("=", 1)[0].strip() if "=" in line.split(":", 1)[0] else None
+        if name in names:
+            unit = line.rsplit(":", 1)[1].strip()
+            lines.append(f"{name} : {unit} (constant)")
+            assert eqs[name].type == "subexpression"
+        else:
+            lines.append(line)
+    return "\n".join(lines)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from brian2 import ms
 
+from ..core.units import to_display
 from ..model.core import get_model
 from ..simulation.run import simulate
 from . import patch as reference
@@ -61,6 +62,9 @@ def compare_with_reference(model, target: str = "cython", *, max_steps: int | No
                            dt=0.01 * ms) -> Agreement:
     """Run ``model``'s default input on ``target`` and on the reference; compare every trace.
 
+    A model with parameters other than its registered ones (another temperature, say) runs
+    on the reference with the same values, in the reference's units.
+
     Parameters
     ----------
     model : Model or str
@@ -92,7 +96,7 @@ def compare_with_reference(model, target: str = "cython", *, max_steps: int | No
     result = simulate(model, n_steps * dt, current, dt=dt, target=target)
     ours, units = result.to_arrays()
     ref = reference.integrate(model.source_name, n_steps * float(dt / ms), ours["I_stim"],
-                              dt=float(dt / ms))
+                              dt=float(dt / ms), params=_changed_params(model))
     diffs = {name: float(np.max(np.abs(ours[name] - ref[name][0])))
              for name in ours if name != "t"}
     ours_spikes = np.asarray(result.spike_times() / ms)
@@ -104,3 +108,11 @@ def compare_with_reference(model, target: str = "cython", *, max_steps: int | No
     return Agreement(model=model.name, target=target, n_steps=n_steps, max_abs_diff=diffs,
                      spike_counts=(len(ours_spikes), len(ref_spikes)),
                      max_spike_time_diff=spike_diff)
+
+
+def _changed_params(model) -> dict:
+    """The parameters in which ``model`` differs from its registered self, in the source's
+    units (degrees Celsius for a temperature): what the reference must be told."""
+    registered = get_model(model.name).params
+    return {name: float(to_display(value)[0]) for name, value in model.params.items()
+            if not bool(np.all(value == registered[name]))}

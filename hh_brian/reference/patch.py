@@ -9,7 +9,8 @@ Models are found by the source's function name (``"neuron_func_1"`` … ``"neuro
 and the 2D reduction by ``"local_hh_dv_shape"`` (the dV/dt notebook's conventions) and
 ``"neuron_func_7_2d"`` (the variant consistent with neuron_func_7).
 Parameter names are the package's (``g_Na``, ``E_K``, ``C_m``…), given as plain floats or
-arrays in the units above.
+arrays in the units above; a gated model's temperature ``T`` is in degrees Celsius, and HH
+1952's factor ``Q10**((T - 6.3)/10)`` multiplies every gating rate.
 
 Examples
 --------
@@ -27,7 +28,8 @@ import numpy as np
 
 from ..core.traces import MAX_WIDTH_MS, MIN_HEIGHT_MV, spike_onsets
 
-__all__ = ["MODELS", "integrate", "smoothed_noise", "source_protocol", "spike_times"]
+__all__ = ["MODELS", "integrate", "smoothed_noise", "source_protocol", "spike_times",
+           "temperature_factor"]
 
 
 def exprel(x):
@@ -59,6 +61,22 @@ def _bell(v, mu, sig, peak):
     return peak * np.exp(-((v - mu) / sig) ** 2)
 
 
+def temperature_factor(p) -> float:
+    """HH 1952's factor on every gating rate at temperature ``p["T"]`` (degrees Celsius):
+    ``Q10**((T - 6.3)/10)``, 1 at 6.3 degC, the temperature of their measurements.
+
+    Examples
+    --------
+    >>> temperature_factor({"T": 16.3, "Q10": 3.0})
+    3.0
+    """
+    return p["Q10"] ** ((p["T"] - 6.3) / 10.0) if "T" in p else 1.0
+
+
+#: HH's temperature (degrees Celsius) and Q10 of the rates: the defaults of every gated model.
+_TEMPERATURE = {"T": 6.3, "Q10": 3.0}
+
+
 # Each source model's right-hand side is transcribed below on its own, as the chapter writes
 # it, although consecutive steps share most of their lines: a witness that factored them
 # would share its mistakes between steps.
@@ -82,7 +100,9 @@ class _Model:
 
     def derivatives(self, s, I, p) -> dict:
         total = sum(self.currents(s, p).values())
-        return {"v": (I - total) / p["C_m"], **self.gate_rates(s, p)}
+        phi = temperature_factor(p)
+        return {"v": (I - total) / p["C_m"],
+                **{g: phi * rate for g, rate in self.gate_rates(s, p).items()}}
 
 
 class _Func1(_Model):
@@ -103,7 +123,7 @@ class _Func2(_Model):
 
 class _Func3(_Model):
     # dvdt = (I - g_a_max a (v - E_a) - g_b (v - E_b)) / C; da/dt = (a_inf - a)/a_tau
-    defaults = {"C_m": 1.0, "g_a": 20.0, "E_a": -65.0, "g_b": 1.0, "E_b": -65.0}
+    defaults = {"C_m": 1.0, "g_a": 20.0, "E_a": -65.0, "g_b": 1.0, "E_b": -65.0, **_TEMPERATURE}
     gates = ("a",)
 
     def steady_state(self, v, p):
@@ -119,7 +139,7 @@ class _Func3(_Model):
 
 
 class _Func4(_Model):
-    defaults = {"C_m": 1.0, "g_a": 1.0, "E_a": 120.0, "g_b": 2.0, "E_b": -70.0}
+    defaults = {"C_m": 1.0, "g_a": 1.0, "E_a": 120.0, "g_b": 2.0, "E_b": -70.0, **_TEMPERATURE}
     gates = ("a", "b")
     duration = 200.0
 
@@ -139,7 +159,7 @@ class _Func4(_Model):
 
 
 class _Func5(_Model):
-    defaults = {"C_m": 1.0, "g_a": 2.0, "E_a": 120.0, "g_b": 1.0, "E_b": -70.0}
+    defaults = {"C_m": 1.0, "g_a": 2.0, "E_a": 120.0, "g_b": 1.0, "E_b": -70.0, **_TEMPERATURE}
     gates = ("a_act", "a_inact")
     duration = 200.0
 
@@ -160,7 +180,7 @@ class _Func5(_Model):
 
 
 class _Func6(_Model):
-    defaults = {"C_m": 1.0, "g_a": 2.0, "E_a": 120.0, "g_b": 5.0, "E_b": -70.0}
+    defaults = {"C_m": 1.0, "g_a": 2.0, "E_a": 120.0, "g_b": 5.0, "E_b": -70.0, **_TEMPERATURE}
     gates = ("a_act", "a_inact", "b")
     duration = 200.0
 
@@ -189,7 +209,8 @@ class _Func6(_Model):
 class _Func7(_Model):
     # Full HH; rates are functions of the depolarisation u = v - vr.
     defaults = {"C_m": 1.0, "g_K": 36.0, "E_K": -12 + -65.0, "g_Na": 120.0,
-                "E_Na": 120 + -65.0, "g_L": 0.30, "E_L": 10.6 + -65.0, "v_rest": -65.0}
+                "E_Na": 120 + -65.0, "g_L": 0.30, "E_L": 10.6 + -65.0, "v_rest": -65.0,
+                **_TEMPERATURE}
     gates = ("n", "m", "h")
     amplitude = 5.0
     duration = 200.0
@@ -230,7 +251,7 @@ class _Reduced2D(_Model):
         E_shift = 65.0
         self.defaults = {"C_m": 1.0, "g_K": 36.0, "E_K": -12 - E_shift, "g_Na": 120.0,
                          "E_Na": 120 - E_shift, "g_L": g_leak, "E_L": 10.6 - E_shift,
-                         "v_rest": shift}
+                         "v_rest": shift, **_TEMPERATURE}
         self.v_init = v_init
         self.duration = duration
         self.amplitude = amplitude  # None: the notebook's noise is the default input
@@ -259,7 +280,7 @@ class _Reduced2D(_Model):
     def derivatives(self, s, I, p):
         a, b = self._n_rates(s["v"] - p["v_rest"])
         dvdt = (I + sum(self.currents(s, p).values())) / p["C_m"]
-        return {"v": dvdt, "n": (a / (a + b) - s["n"]) / (1 / (a + b))}
+        return {"v": dvdt, "n": temperature_factor(p) * (a / (a + b) - s["n"]) / (1 / (a + b))}
 
 
 #: The source models by source name.

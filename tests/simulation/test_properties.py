@@ -22,19 +22,20 @@ diverge on both sides within the run, possibly at different steps.
 Settings: ``derandomize=True`` (the same examples on every run, so CI is reproducible),
 ``database=None`` (nothing written to the working tree), ``deadline=None`` (the first
 example of a code shape compiles it). All run with the slow tests: 5 examples per model on
-the numpy target (which compiles nothing), 25 per model on cython and cpp_standalone (whose runs share a fixed shape: 1 neuron, 400 steps, so each model builds
+the numpy target (which compiles nothing), 12 per model on cython and cpp_standalone (whose runs share a fixed shape: 1 neuron, 400 steps, so each model builds
 twice, once per kind of input).
 """
 
 import numpy as np
 import pytest
-from brian2 import cm, mS, ms, mV, uA, uF
+from brian2 import cm, kelvin, mS, ms, mV, uA, uF
 from brian2.units.fundamentalunits import get_dimensions
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import hh_brian
-from hh_brian import reference, stimuli
+from hh_brian import celsius, reference, stimuli
+from hh_brian.core.units import to_display
 
 UA_CM2 = uA / cm**2
 MODELS = [m.name for m in hh_brian.list_models()]
@@ -53,6 +54,10 @@ def _value(draw, name, default):
     if dim == get_dimensions(mV):
         centre = float(default / mV)
         return draw(st.floats(max(centre - 30, -200), min(centre + 30, 200))) * mV
+    if dim == get_dimensions(kelvin):
+        return celsius(draw(st.floats(0.0, 45.0)))
+    if name == "Q10":
+        return draw(st.floats(1.0, 6.0))
     raise AssertionError(f"no strategy for {name}")
 
 
@@ -132,7 +137,7 @@ def check_against_reference(model_name, target, run):
     dt, n_steps = run["dt"] * ms, run["n_steps"]
     samples = np.asarray(run["current"].samples(n_steps, dt) / UA_CM2)
     plain = {k: float(v / mV) if k == "v" else float(v) for k, v in run["initial"].items()}
-    source_params = {k: float(v / _display_unit(v)) for k, v in run["params"].items()}
+    source_params = {k: float(to_display(v)[0]) for k, v in run["params"].items()}
     with np.errstate(all="ignore"):
         ref = reference.integrate(model.source_name, n_steps * run["dt"], samples,
                                   dt=run["dt"], params=source_params, initial=plain)
@@ -160,12 +165,6 @@ def check_against_reference(model_name, target, run):
     return "agreed" if stable_to == n_steps else "agreed until Euler became unstable"
 
 
-def _display_unit(value):
-    from hh_brian.core.units import DISPLAY_UNITS
-
-    return DISPLAY_UNITS[get_dimensions(value)][0]
-
-
 @pytest.mark.slow  # with the compiled targets' properties: the quick suite compares each model once
 @pytest.mark.parametrize("model_name", MODELS)
 @settings(max_examples=5, **COMMON)
@@ -177,7 +176,7 @@ def test_numpy_target_agrees_with_the_reference(model_name, data):
 @pytest.mark.slow
 @pytest.mark.parametrize("target", ["cython", "cpp_standalone"])
 @pytest.mark.parametrize("model_name", MODELS)
-@settings(max_examples=25, **COMMON)
+@settings(max_examples=12, **COMMON)
 @given(data=st.data())
 def test_compiled_targets_agree_with_the_reference(model_name, target, data):
     event(check_against_reference(model_name, target, data.draw(random_runs(model_name, 400))))
