@@ -28,7 +28,7 @@ FAMILIES = (
     ("model", "models"),  # what a model is, and the catalogue
     ("targets", "analysis"),  # how a plan runs; a model's equations analysed
     ("plotting",),  # figures of a run and of an analysis
-    ("simulation",),  # plan, run, result
+    ("simulation", "cable"),  # a run: of a patch, of an axon
     ("reference", "bifurcation", "sweeps", "fit"),  # witnesses; analyses and many runs
     ("course", "explorer"),  # course content; the interactive front end
     ("cli",),  # the command line

@@ -199,6 +199,9 @@ def main(folder: pathlib.Path) -> None:
     prefs.devices.cpp_standalone.openmp_threads = int(build["threads"])
     set_device("cpp_standalone", directory=str(folder), build_on_run=False)
 
+    if build.get("kind") == "cable":
+        _build_cable(folder, build, device, get_compiler_and_args, get_dimensions)
+        return
     plan = NetworkPlan.from_json(build["plan"])
     # A placeholder input of the right shape: every run passes its own (stimulus.values=FILE).
     built = build_network(plan, np.zeros(plan.input_shape))
@@ -233,6 +236,51 @@ def main(folder: pathlib.Path) -> None:
         files["spike_height"] = device.get_array_filename(spikes.variables["time_above_height"])
     manifest = {"files": files, "dims": dims, "n_recorded": n_recorded}
     (folder / "manifest.json").write_text(json.dumps(manifest))
+
+
+def _command_line_first(folder: pathlib.Path) -> None:
+    """Apply the values of the command line before the cable solver prepares its matrices.
+
+    Brian2's main sets them just before the run, after ``_before_run_..._spatialstateupdater``
+    has computed its matrices from the capacitance the build had; the run's own ``Cm`` would
+    then be ignored.
+    """
+    path = folder / "main.cpp"
+    code = path.read_text()
+    call = "set_from_command_line(args);"
+    prepare = "_before_run_axon_spatialstateupdater_codeobject();"
+    if code.count(call) != 1 or code.count(prepare) != 1 or code.index(prepare) > code.index(call):
+        raise RuntimeError(f"unexpected main.cpp in {folder}: cannot set values first")
+    code = code.replace(call, "", 1).replace(prepare, call + "\n        " + prepare, 1)
+    path.write_text(code)
+
+
+def _build_cable(folder, build, device, get_compiler_and_args, get_dimensions) -> None:
+    """Build a cable's program (:mod:`hh_brian.targets.cable`): its network as the runtime
+    targets build it, compiled as Brian2 writes it (the patch's loop rewrites are for a
+    NeuronGroup's code)."""
+    from hh_brian.targets.cable import CablePlan, build_cable
+
+    plan = CablePlan.from_json(build["plan"])
+    built = build_cable(plan, np.zeros(plan.input_shape))
+    built.network.run(plan.duration, namespace={})
+    device.build(directory=str(folder), compile=False, run=False, with_output=False)
+    _command_line_first(folder)
+    if not int(build["threads"]):
+        _no_clock_per_step(folder)
+    device.compile_source(str(folder), get_compiler_and_args()[0], False, False)
+    neuron = built.neuron
+    files = {name: device.get_array_filename(neuron.variables[name])
+             for name in ("t_arrival", "time_finite")}
+    dims = {}
+    if built.monitor is not None:
+        files["t"] = device.get_array_filename(built.monitor.variables["t"])
+        for name in plan.record:
+            files[name] = device.get_array_filename(built.monitor.variables[name])
+            dims[name] = json.dumps([float(x) for x in
+                                     get_dimensions(neuron.variables[name].dim)._dims])
+    (folder / "manifest.json").write_text(json.dumps({"files": files, "dims": dims,
+                                                      "n_recorded": plan.n_compartments}))
 
 
 if __name__ == "__main__":

@@ -388,6 +388,12 @@ class Target(abc.ABC):
     def run(self, plan: RunPlan) -> Recording:
         """Run ``plan`` and return what was recorded."""
 
+    def run_cable(self, run):
+        """Run a model on a cylinder (a :class:`~hh_brian.targets.cable.CableRun`); a target
+        that cannot says so."""
+        raise NotImplementedError(f"target: {self.name} does not run cables; use cython, "
+                                  f"numpy or cpp_standalone")
+
     def for_worker(self) -> "Target":
         """The target a chunk of a sweep runs on in a worker process, beside other chunks.
 

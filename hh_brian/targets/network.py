@@ -36,6 +36,8 @@ from brian2 import (Clock, Equations, Function, Network, NeuronGroup, Quantity, 
                     StateMonitor, TimedArray, second, volt)
 
 from ..core.traces import MIN_HEIGHT_MV
+from ..model.functions import (ModelFunctions, constant_subexpressions,
+                               with_constants_as_parameters)
 from .base import RunPlan
 from .inputs import CURRENT_DENSITY_SI, InputPlan
 
@@ -128,7 +130,9 @@ def plan_network(spec: RunPlan, inputs: InputPlan) -> NetworkPlan:
     'I_stim = I_amplitude * I_input(t) : amp/meter**2'
     """
     state = " + ".join(["v/volt", *spec.model.gates])
-    lines = [spec.model.equations, inputs.equations,
+    # What depends on constant parameters only (the temperature factor) is set once per
+    # run, not computed at every step.
+    lines = [with_constants_as_parameters(spec.model), inputs.equations,
              f"dtime_finite/dt = finite({state}) : second"]
     threshold = spec.online_threshold
     if threshold is not None:
@@ -148,8 +152,9 @@ def plan_network(spec: RunPlan, inputs: InputPlan) -> NetworkPlan:
 def run_values(spec: RunPlan, inputs: InputPlan) -> dict[str, object]:
     """Every per-neuron value the group needs before a run, with units where they have one.
 
-    The parameters, the input's own values, the initial state (gates at their steady state
-    unless given), and the book-keeping's start: an excursion above the threshold that is
+    The parameters (and what depends on them only, such as the temperature factor), the
+    input's own values, the initial state (gates at their steady state unless given), and
+    the book-keeping's start: an excursion above the threshold that is
     already under way at t = 0 has no seen onset, so its width counts as infinite.
 
     Examples
@@ -159,10 +164,16 @@ def run_values(spec: RunPlan, inputs: InputPlan) -> dict[str, object]:
     >>> from hh_brian.targets.inputs import plan_input
     >>> spec = plan_run("hodgkin_huxley", 1*ms, stimuli.constant([5, 10]*uA/cm**2), record=["v"])
     >>> inputs = plan_input(spec.stimulus, spec.n_steps, spec.dt)
-    >>> sorted(run_values(spec, inputs))
-    ['C_m', 'E_K', 'E_L', 'E_Na', 'I_amplitude', 'g_K', 'g_L', 'g_Na', 'h', 'm', 'n', 'v', 'v_rest']
+    >>> sorted(run_values(spec, inputs))  # doctest: +NORMALIZE_WHITESPACE
+    ['C_m', 'E_K', 'E_L', 'E_Na', 'I_amplitude', 'Q10', 'T', 'g_K', 'g_L', 'g_Na', 'h', 'm',
+     'n', 'phi', 'v', 'v_rest']
     """
     values = dict(spec.model.params)
+    names = constant_subexpressions(spec.model)
+    if names:
+        functions = ModelFunctions(spec.model)
+        for name in names:
+            values[name] = np.broadcast_to(functions.value(name), (spec.n_neurons,)).copy()
     values.update(inputs.values())
     state = dict(spec.initial_state)
     values["v"] = state.pop("v") * volt

@@ -10,6 +10,8 @@ from brian2 import second
 from brian2.codegen.runtime.cython_rt import CythonCodeObject
 
 from .base import Recording, RunPlan, SpikeEvents, Target
+from .cable import (CableRecording, CableRun, build_cable, cable_values, input_table,
+                    plan_cable, read_recording, set_values)
 from .inputs import plan_input
 from .network import build_network, plan_network, run_values
 
@@ -126,3 +128,21 @@ class RuntimeTarget(Target):
         return Recording(t=t, traces=traces, spike_events=events,
                          time_finite=built.group.time_finite[:], v_end=built.group.v[:],
                          v_peak=built.group.v_peak[:] if plan.track_peak else None)
+
+    def run_cable(self, run: CableRun) -> CableRecording:
+        """Run a model on a cylinder in this process (see :mod:`hh_brian.targets.cable`).
+
+        Examples
+        --------
+        >>> from brian2 import cm, ms
+        >>> from hh_brian.cable import Axon, propagate
+        >>> axon = Axon(length=1*cm, compartments=20)
+        >>> propagate("passive_membrane", axon, 1*ms, target="numpy").v.shape
+        (20, 100)
+        """
+        plan = plan_cable(run)
+        built = build_cable(plan, _padded(input_table(run)), self.codeobj_class)
+        set_values(built, cable_values(run))
+        with _quiet_divergence():
+            built.network.run(plan.duration, namespace={})
+        return read_recording(built, plan)

@@ -36,6 +36,7 @@ from brian2 import Quantity, second, volt
 from brian2.units.fundamentalunits import get_or_create_dimension
 
 from .base import Recording, RunPlan, SpikeEvents, Target
+from .cable import CablePlan, CableRecording, CableRun, cable_values, input_table, plan_cable
 from .inputs import plan_input
 from .network import NetworkPlan, plan_network, run_values
 
@@ -53,6 +54,7 @@ _THREADS_FROM_NEURONS = 2000
 _BUILDS = {"count": 0}
 _BUILD_SCRIPT = pathlib.Path(__file__).with_name("_standalone_build.py")
 _NETWORK_MODULE = pathlib.Path(__file__).with_name("network.py")
+_CABLE_MODULE = pathlib.Path(__file__).with_name("cable.py")
 
 
 class BuildError(RuntimeError):
@@ -119,21 +121,25 @@ def _locked(path: pathlib.Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _build_description(plan: NetworkPlan, threads: int) -> dict:
-    """What shapes the compiled program, as plain JSON-able values: the key of its build."""
+def _build_description(plan, threads: int, kind: str = "patch") -> dict:
+    """What shapes the compiled program, as plain JSON-able values: the key of its build.
+
+    ``kind`` is ``"patch"`` (a :class:`~hh_brian.targets.network.NetworkPlan`) or
+    ``"cable"`` (a :class:`~hh_brian.targets.cable.CablePlan`)."""
     from brian2 import __version__ as brian2_version
 
     from .._version import __version__
 
     return {
+        "kind": kind,
         "plan": plan.to_json(),
         "threads": int(threads),
         "flags": COMPILE_FLAGS,
         "versions": [brian2_version, __version__],
         # Any change to the build script or to the network's description invalidates
         # earlier builds.
-        "recipe": hashlib.sha256(_BUILD_SCRIPT.read_bytes()
-                                 + _NETWORK_MODULE.read_bytes()).hexdigest()[:16],
+        "recipe": hashlib.sha256(_BUILD_SCRIPT.read_bytes() + _NETWORK_MODULE.read_bytes()
+                                 + _CABLE_MODULE.read_bytes()).hexdigest()[:16],
     }
 
 
@@ -192,29 +198,57 @@ class StandaloneTarget(Target):
         if threads is None:
             threads = (os.cpu_count() or 1) if spec.n_neurons >= _THREADS_FROM_NEURONS else 0
         project = self._project(_build_description(plan, threads))
-        manifest = json.loads((project / "manifest.json").read_text())
-        run_dir = pathlib.Path(tempfile.mkdtemp(prefix="hh_brian-run-", dir=_scratch(plan, project)))
-        try:
-            args = ["--results_dir", str(run_dir) + os.sep]
-            for name, value in run_values(spec, inputs).items():
-                array = np.asarray(value, dtype=np.float64)  # a Quantity gives its SI value
-                if array.size == 1:
-                    args.append(f"neurons.{name}={float(array.ravel()[0])!r}")
-                else:
-                    path = run_dir / f"in_{name}.dat"
-                    np.broadcast_to(array, (spec.n_neurons,)).astype(np.float64).tofile(path)
-                    args.append(f"neurons.{name}={path}")
-            path = run_dir / "in_stimulus.dat"
-            np.ascontiguousarray(inputs.table, dtype=np.float64).tofile(path)
-            args.append(f"stimulus.values={path}")
-            done = subprocess.run([str(project / "main")] + args, cwd=project,
-                                  capture_output=True, text=True)
-            if done.returncode != 0:
-                raise RuntimeError(f"standalone run failed:\n{done.stdout[-2000:]}"
-                                   f"{done.stderr[-2000:]}")
+        with _run_folder(_scratch(plan, project)) as run_dir:
+            manifest = self._execute(project, run_dir, "neurons", spec.n_neurons,
+                                     run_values(spec, inputs), inputs.table)
             return _read_results(manifest, run_dir, plan)
-        finally:
-            shutil.rmtree(run_dir, ignore_errors=True)
+
+    def run_cable(self, run: CableRun) -> CableRecording:
+        """Run a model on a cylinder: a program built once per cable's shape (its
+        equations, compartments and geometry, dt, steps, what is recorded), then run with
+        the values of each call.
+
+        Examples
+        --------
+        >>> from brian2 import cm, ms
+        >>> from hh_brian.cable import Axon, propagate
+        >>> wave = propagate("passive_membrane", Axon(length=1*cm, compartments=20), 1*ms,
+        ...                  target="cpp_standalone")  # doctest: +SLOW
+        >>> wave.v.shape
+        (20, 100)
+        """
+        plan = plan_cable(run)
+        threads = self.threads or 0  # one cable's compartments are too few to share
+        project = self._project(_build_description(plan, threads, kind="cable"))
+        with _run_folder(_SHARED_MEMORY if _in_memory_fits(
+                8 * run.n_compartments * (len(plan.record) * (run.n_steps + 1) + 16)
+                + 8 * run.n_steps) else project) as run_dir:
+            manifest = self._execute(project, run_dir, "axon", run.n_compartments,
+                                     {**cable_values(run), "Cm": run.model.params["C_m"]},
+                                     input_table(run))
+            return _read_cable_results(manifest, run_dir, plan)
+
+    def _execute(self, project, run_dir, group: str, size: int, values: dict, table) -> dict:
+        """Run the built program with ``values`` (per neuron or compartment) and the input's
+        ``table``; its manifest (which file holds which result)."""
+        args = ["--results_dir", str(run_dir) + os.sep]
+        for name, value in values.items():
+            array = np.asarray(value, dtype=np.float64)  # a Quantity gives its SI value
+            if array.size == 1:
+                args.append(f"{group}.{name}={float(array.ravel()[0])!r}")
+            else:
+                path = run_dir / f"in_{name}.dat"
+                np.broadcast_to(array, (size,)).astype(np.float64).tofile(path)
+                args.append(f"{group}.{name}={path}")
+        path = run_dir / "in_stimulus.dat"
+        np.ascontiguousarray(table, dtype=np.float64).tofile(path)
+        args.append(f"stimulus.values={path}")
+        done = subprocess.run([str(project / "main")] + args, cwd=project,
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"standalone run failed:\n{done.stdout[-2000:]}"
+                               f"{done.stderr[-2000:]}")
+        return json.loads((project / "manifest.json").read_text())
 
     def _project(self, build: dict) -> pathlib.Path:
         key = hashlib.sha256(json.dumps(build, sort_keys=True).encode()).hexdigest()[:24]
@@ -257,6 +291,23 @@ _IN_MEMORY_BYTES = 256 << 20
 _SHARED_MEMORY = pathlib.Path("/dev/shm")
 
 
+@contextlib.contextmanager
+def _run_folder(parent: pathlib.Path):
+    """A folder of its own for one run's input and result files, removed afterwards."""
+    run_dir = pathlib.Path(tempfile.mkdtemp(prefix="hh_brian-run-", dir=parent))
+    try:
+        yield run_dir
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def _in_memory_fits(size: int) -> bool:
+    """Whether files of ``size`` bytes go to memory (/dev/shm): small, and room for them
+    twice over (a container's /dev/shm can be as small as 64 MB)."""
+    return (size < _IN_MEMORY_BYTES and os.access(_SHARED_MEMORY, os.W_OK | os.X_OK)
+            and shutil.disk_usage(_SHARED_MEMORY).free > 2 * size)
+
+
 def _scratch(plan: NetworkPlan, project: pathlib.Path) -> pathlib.Path:
     """Where a run's input and result files go: memory for small runs, else the project.
 
@@ -271,11 +322,7 @@ def _scratch(plan: NetworkPlan, project: pathlib.Path) -> pathlib.Path:
     recorded = len(plan.record_indices) if plan.record_indices is not None else plan.n_neurons
     size = 8 * (samples * recorded * len(plan.record) + int(np.prod(plan.input_shape))
                 + 16 * plan.n_neurons)
-    if size < _IN_MEMORY_BYTES and os.access(_SHARED_MEMORY, os.W_OK | os.X_OK):
-        # Room for the files twice over (a container's /dev/shm can be as small as 64 MB).
-        if shutil.disk_usage(_SHARED_MEMORY).free > 2 * size:
-            return _SHARED_MEMORY
-    return project
+    return _SHARED_MEMORY if _in_memory_fits(size) else project
 
 
 def _read_results(manifest: dict, run_dir: pathlib.Path, plan: NetworkPlan) -> Recording:
@@ -302,3 +349,17 @@ def _read_results(manifest: dict, run_dir: pathlib.Path, plan: NetworkPlan) -> R
 
 def _dimension(text):
     return get_or_create_dimension(json.loads(text))
+
+
+def _read_cable_results(manifest: dict, run_dir: pathlib.Path, plan: CablePlan) -> CableRecording:
+    files = manifest["files"]
+    traces, t = {}, None
+    if plan.record:
+        t = np.fromfile(run_dir / files["t"]) * second
+        for name in plan.record:
+            data = np.fromfile(run_dir / files[name]).reshape(len(t), plan.n_compartments).T
+            traces[name] = Quantity(data, dim=_dimension(manifest["dims"][name]))
+    arrival = np.fromfile(run_dir / files["t_arrival"])
+    arrival[arrival < 0] = np.nan
+    return CableRecording(t=t, traces=traces, arrival=arrival * second,
+                          time_finite=np.fromfile(run_dir / files["time_finite"]) * second)
