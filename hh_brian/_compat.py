@@ -50,6 +50,7 @@ MOVED_NAMES = {
     "hh_brian.targets": {"RunSpec": ("hh_brian.targets.base", "RunPlan")},
     "hh_brian.targets.base": {"RunSpec": ("hh_brian.targets.base", "RunPlan")},
     "hh_brian.fit": {"sweep": ("hh_brian.fit.data", "recorded_sweep")},
+    "hh_brian.course.gallery": {"HH_PUBLISHED": ("hh_brian.models", "HH_1952")},
     "hh_brian.fit.data": {"sweep": ("hh_brian.fit.data", "recorded_sweep")},
 }
 

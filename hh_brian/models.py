@@ -520,6 +520,13 @@ HH_2D_REDUCTION_MODEL7 = Model(
 )
 
 
+#: The parameters of HH 1952 that differ from model 7's: E_Na 115 mV above rest (the
+#: chapter's model 7 takes 55 mV). Their E_K (12 mV below rest) and E_L (10.6 mV above) are
+#: model 7's -77 mV and -54.4 mV. The bifurcation diagrams and the propagated action
+#: potential use them to compare with the paper.
+HH_1952 = {"E_Na": 50 * mV}
+
+
 #: The catalogue, in the order of the construction: each model is registered under its name
 #: and its source name (hh_brian.get_model finds it by either).
 for _model in (

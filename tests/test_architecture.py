@@ -28,8 +28,9 @@ FAMILIES = (
     ("model", "models"),  # what a model is, and the catalogue
     ("targets", "analysis"),  # how a plan runs; a model's equations analysed
     ("plotting",),  # figures of a run and of an analysis
-    ("simulation", "cable"),  # a run: of a patch, of an axon
-    ("reference", "bifurcation", "sweeps", "fit"),  # witnesses; analyses and many runs
+    ("simulation",),  # plan, run, result
+    # Witnesses; analyses and many runs; the axon (whose maps run where sweeps run).
+    ("reference", "bifurcation", "sweeps", "fit", "cable"),
     ("course", "explorer"),  # course content; the interactive front end
     ("cli",),  # the command line
     ("", "__main__"),  # the package's face

@@ -19,11 +19,11 @@ __all__ = ["Axon", "SQUID_AXON", "length_constant"]
 _RESISTIVITY = ohm * cm
 
 
-def _positive(value, unit, argument: str) -> Quantity:
+def _positive(value, unit, argument: str, example: str) -> Quantity:
     value = check_dimension(value, unit, argument)
     if np.ndim(value) or not float(value / unit) > 0 or not np.isfinite(float(value / unit)):
-        raise ValueError(f"{argument}: expected one positive value, such as "
-                         f"{show_value(1 * unit)}; got {value}")
+        raise ValueError(f"{argument}: expected one positive value, such as {example}; got "
+                         f"{show_value(value) if not np.ndim(value) else value}")
     return value
 
 
@@ -61,14 +61,14 @@ class Axon:
     compartment_length: Quantity | None = None
 
     def __post_init__(self):
-        length = _positive(self.length, cm, "length")
-        diameter = _positive(self.diameter, um, "diameter")
-        resistivity = _positive(self.R_i, _RESISTIVITY, "R_i")
+        length = _positive(self.length, cm, "length", "5 cm")
+        diameter = _positive(self.diameter, um, "diameter", "476 um")
+        resistivity = _positive(self.R_i, _RESISTIVITY, "R_i", "35.4 ohm cm")
         n = self.compartments
         if n is not None and self.compartment_length is not None:
             raise ValueError("compartments, compartment_length: give one or the other")
         if self.compartment_length is not None:
-            dx = _positive(self.compartment_length, um, "compartment_length")
+            dx = _positive(self.compartment_length, um, "compartment_length", "0.1 mm")
             ratio = float(length / dx)
             n = round(ratio)
             if abs(ratio - n) > 1e-9 * ratio:
@@ -84,6 +84,34 @@ class Axon:
         object.__setattr__(self, "R_i", resistivity)
         object.__setattr__(self, "compartments", int(n))
         object.__setattr__(self, "compartment_length", length / int(n))
+
+    def replace(self, **changes) -> "Axon":
+        """The same axon with other dimensions: a new ``length`` keeps the compartments'
+        length (and so the accuracy), a new ``diameter`` or ``R_i`` keeps every compartment.
+
+        Examples
+        --------
+        >>> from brian2 import cm, um
+        >>> SQUID_AXON.replace(length=2*cm).compartments
+        200
+        >>> SQUID_AXON.replace(diameter=238*um).compartments
+        500
+        """
+        unknown = set(changes) - {"length", "diameter", "R_i", "compartments",
+                                  "compartment_length"}
+        if unknown:
+            raise ValueError(f"changes: unknown dimension(s) {sorted(unknown)}; valid: "
+                             f"length, diameter, R_i, compartments, compartment_length")
+        values = {"length": self.length, "diameter": self.diameter, "R_i": self.R_i}
+        values.update({k: v for k, v in changes.items() if k in values})
+        if "compartments" in changes or "compartment_length" in changes:
+            values.update({k: changes[k] for k in ("compartments", "compartment_length")
+                           if k in changes})
+        elif "length" in changes:
+            values["compartment_length"] = self.compartment_length
+        else:
+            values["compartments"] = self.compartments
+        return Axon(**values)
 
     @property
     def x(self) -> Quantity:

@@ -7,7 +7,7 @@ from brian2 import mm, ms, mV
 
 from ..plotting import pyplot
 
-__all__ = ["plot_propagation"]
+__all__ = ["plot_propagation", "plot_velocity"]
 
 
 def plot_propagation(result, fig=None, positions=4):
@@ -62,3 +62,58 @@ def plot_propagation(result, fig=None, positions=4):
     trace_ax.set_ylabel("$v$ (mV)")
     trace_ax.legend(fontsize="small", loc="upper right", frameon=False)
     return fig
+
+
+def plot_velocity(dataset, x: str, ax=None, *, reference=None, label=None):
+    """The conduction velocity of a one-dimensional :func:`~hh_brian.cable.velocity_sweep`
+    against its swept name; where the action potential did not reach the far end, a cross
+    on the axis.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        With one dimension, ``x``.
+    x : str
+    ax : Axes, optional
+    reference : sequence of (value, velocity, label), optional
+        Points to mark (e.g. HH's computed and measured velocity).
+    label : str, optional
+        The curve's legend entry.
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> ds = xr.Dataset({"velocity": ("T", [12.3, 18.7, np.nan]),
+    ...                  "reached_end": ("T", [True, True, False])},
+    ...                 coords={"T": ("T", [6.3, 18.5, 35.0], {"units": "degC"})})
+    >>> ax = plot_velocity(ds, "T")
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('T (°C)', 'conduction velocity (m/s)')
+    """
+    if list(dataset.velocity.dims) != [x]:
+        raise ValueError(f"dataset: expected one dimension, {x!r}; got "
+                         f"{list(dataset.velocity.dims)}")
+    plt = pyplot()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.4, 4.2), layout="constrained")
+    values = np.asarray(dataset[x].values, dtype=float)
+    velocity = np.asarray(dataset.velocity.values, dtype=float)
+    line, = ax.plot(values, velocity, "o-", ms=4, label=label)
+    failed = ~np.asarray(dataset.reached_end.values, dtype=bool)
+    if failed.any():
+        ax.plot(values[failed], np.zeros(failed.sum()), "x", color=line.get_color(),
+                label="no conduction to the far end")
+    for value, speed, text in reference or ():
+        ax.plot([value], [speed], "*", ms=10, label=text)
+    unit = dataset[x].attrs.get("units", "")
+    unit = {"degC": "°C"}.get(unit, unit)
+    ax.set_xlabel(f"{x} ({unit})" if unit else x)
+    ax.set_ylabel("conduction velocity (m/s)")
+    ax.set_ylim(bottom=0)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize="small", frameon=False)
+    return ax

@@ -31,16 +31,17 @@ from ..targets.registry import get_target
 from .axon import SQUID_AXON, Axon, length_constant
 
 __all__ = ["ARRIVAL_THRESHOLD", "DEFAULT_CURRENT", "MAX_COMPARTMENT", "Propagation",
-           "VELOCITY_WINDOW", "propagate", "resting_length_constant"]
+           "VELOCITY_WINDOW", "axon_model", "propagate", "resting_length_constant"]
 
 #: The default input: 0.5 ms of 200 µA/cm² over the first millimetre, enough to start an
 #: action potential in HH's squid axon at any temperature it conducts at.
 DEFAULT_CURRENT = pulse(200 * CURRENT_DENSITY, 0 * ms, 0.5 * ms)
 _DEFAULT_WHERE = (0 * mm, 1 * mm)
-#: The level whose first upward crossing is an action potential's arrival: 45 mV above HH's
-#: rest. Not 0 mV: near the temperature at which conduction fails, a propagating action
-#: potential peaks below 0 mV.
-ARRIVAL_THRESHOLD = -20 * mV
+#: The level whose first upward crossing is an action potential's arrival: 25 mV above HH's
+#: rest. Not 0 mV, nor -20 mV: on HH's squid axon at 32.7 degC, just below the temperature
+#: at which conduction fails, an action potential still crosses the whole axon with a peak
+#: between -28 and -21 mV; 0.1 degC warmer it dies, falling below -40 mV within 2 cm.
+ARRIVAL_THRESHOLD = -40 * mV
 #: Compartments longer than this fraction of the resting length constant give a warning.
 MAX_COMPARTMENT = 0.05
 #: The part of the axon (fractions of its length) over which the velocity is fitted: away
@@ -145,7 +146,20 @@ class Propagation:
                 f"the far end, target={self.target!r}>")
 
 
-def _check_model(model, params, temperature):
+def axon_model(model, params=None, temperature=None):
+    """The model an axon runs: ``model`` with ``params`` and ``temperature`` (its ``T``)
+    applied, each checked; refused if it has no membrane current or is a batch.
+
+    Examples
+    --------
+    >>> from hh_brian import celsius
+    >>> axon_model("hodgkin_huxley", temperature=celsius(18.5)).params["T"]
+    291.65 * kelvin
+    >>> axon_model("passive_membrane", temperature=celsius(18.5))
+    Traceback (most recent call last):
+    ...
+    ValueError: temperature: passive_membrane has no gates, so nothing that depends on temperature
+    """
     model = get_model(model)
     if not model.currents:
         raise ValueError(f"model: {model.name} has no membrane current; an axon needs one")
@@ -231,7 +245,7 @@ def propagate(model="hodgkin_huxley", axon: Axon = SQUID_AXON, duration=10 * ms,
         velocity are measured while running).
     record_dt : Quantity (time), optional
         Keep every ``record_dt`` (a whole number of steps; default every step).
-    threshold : Quantity (voltage), default -20 mV
+    threshold : Quantity (voltage), default -40 mV
         The level whose first upward crossing is the arrival of the action potential
         (:data:`ARRIVAL_THRESHOLD`).
     memory_limit : int, optional
@@ -263,7 +277,7 @@ def propagate(model="hodgkin_huxley", axon: Axon = SQUID_AXON, duration=10 * ms,
     >>> round(float(wave.velocity / (meter/second)), 1)
     19.2
     """
-    model = _check_model(model, params, temperature)
+    model = axon_model(model, params, temperature)
     if not isinstance(axon, Axon):
         raise TypeError(f"axon: expected an Axon, got {axon!r}")
     dt = positive_time(dt, "dt")
@@ -316,6 +330,6 @@ def _warn_if_coarse(model, axon: Axon) -> None:
     if ratio > MAX_COMPARTMENT:
         warnings.warn(
             f"compartments: {show_value(axon.compartment_length)} is {ratio:.2g} of the "
-            f"resting length constant ({show_value(scale)}); above {MAX_COMPARTMENT:g} the "
+            f"resting length constant ({float(scale / mm):.3g} mm); above {MAX_COMPARTMENT:g} the "
             f"velocity comes out more than about 1 % off (docs: 'The propagated action "
             f"potential', convergence); use more compartments", stacklevel=3)

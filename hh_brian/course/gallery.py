@@ -21,16 +21,18 @@ from __future__ import annotations
 import pathlib
 
 import numpy as np
-from brian2 import cm, mm, mS, ms, mV, nA, uA
+from brian2 import cm, mm, mS, ms, mV, nA, uA, um
 
 from .. import plotting
+from .._compat import moved_names
 from ..model.core import get_model, list_models
+from ..models import HH_1952
 from ..simulation.run import simulate
 from . import notebook_figures
 
-__all__ = ["HH_PUBLISHED", "REDUCTION_FIGURES", "SWEEP_CURRENTS", "write_all_figures",
-           "write_bifurcation_figures", "write_fit_figures", "write_map_figures",
-           "write_model_figures",
+__all__ = ["AXON_DIAMETERS", "AXON_TEMPERATURES", "REDUCTION_FIGURES", "SWEEP_CURRENTS",
+           "write_all_figures", "write_axon_figures", "write_bifurcation_figures",
+           "write_fit_figures", "write_map_figures", "write_model_figures",
            "write_noise_run_figures", "write_reduction_figures"]
 
 _NA_MM2 = nA / mm**2
@@ -210,9 +212,6 @@ def write_noise_run_figures(directory, *, target="cython", current=None, duratio
     return paths, result
 
 
-#: The published set-up of the HH bifurcation diagram (Rinzel & Miller 1980): model 7 with
-#: E_Na = 50 mV.
-HH_PUBLISHED = {"E_Na": 50 * mV}
 #: The currents of the simulated sweep up and down through HH's bistable window.
 SWEEP_CURRENTS = np.arange(4.0, 14.01, 0.5) * uA / cm**2
 _UA_CM2 = uA / cm**2
@@ -253,11 +252,11 @@ def write_bifurcation_figures(directory, *, target="cython"):
         diagrams[name] = d
         paths.append(_save(d.plot(**plot_options), directory, name))
 
-    hh = diagram("hodgkin_huxley", "I_stim", (0 * _UA_CM2, 200 * _UA_CM2), params=HH_PUBLISHED)
+    hh = diagram("hodgkin_huxley", "I_stim", (0 * _UA_CM2, 200 * _UA_CM2), params=HH_1952)
     save(hh, "bifurcation_hodgkin_huxley")
     window = diagram("hodgkin_huxley", "I_stim", (0 * _UA_CM2, 14 * _UA_CM2),
-                     params=HH_PUBLISHED)
-    sweep = hysteresis("hodgkin_huxley", "I_stim", SWEEP_CURRENTS, params=HH_PUBLISHED,
+                     params=HH_1952)
+    sweep = hysteresis("hodgkin_huxley", "I_stim", SWEEP_CURRENTS, params=HH_1952,
                        target=target)
     save(window, "bistability_hodgkin_huxley", hysteresis=sweep)
     save(diagram("hh_2d_reduction_model7", "I_stim", (0 * _UA_CM2, 200 * _UA_CM2)),
@@ -270,7 +269,7 @@ def write_bifurcation_figures(directory, *, target="cython"):
                              gridspec_kw={"height_ratios": [2, 1]})
     for column, g_k in enumerate(g_k_values):
         d = diagram("hodgkin_huxley", "I_stim", (0 * _UA_CM2, 250 * _UA_CM2),
-                    params={**HH_PUBLISHED, "g_K": g_k * mS / cm**2})
+                    params={**HH_1952, "g_K": g_k * mS / cm**2})
         diagrams[f"bifurcation_hodgkin_huxley_g_K_{g_k}"] = d
         d.plot(axes=axes[:, column])
         axes[0, column].set_title(f"g_K = {g_k} mS/cm^2", fontsize=10)
@@ -355,15 +354,78 @@ def write_map_figures(directory, *, target="cpp_standalone"):
     return [_save(fig, directory, "regime_map_hodgkin_huxley")], dataset
 
 
+#: The axon figures: diameters (µm) and temperatures (degC) of the velocity curves.
+AXON_DIAMETERS = np.array([100, 200, 300, 476, 600, 800, 1000]) * um
+AXON_TEMPERATURES = np.arange(0.0, 40.01, 2.5)
+#: HH 1952, Part III: the velocity they computed, and measured, at 18.5 degC (m/s).
+HH_VELOCITY_COMPUTED, HH_VELOCITY_MEASURED = 18.8, 21.2
+
+
+def write_axon_figures(directory, *, target="cython"):
+    """The propagated action potential on HH's squid axon (HH 1952's E_Na), at 18.5 °C:
+    its space–time figure, the velocity against the diameter and against the temperature.
+
+    Returns
+    -------
+    paths : list of Path
+    results : dict
+        ``wave`` (the :class:`~hh_brian.cable.Propagation`), ``diameter`` and
+        ``temperature`` (the :func:`~hh_brian.cable.velocity_sweep` datasets) and
+        ``block`` (the :class:`~hh_brian.cable.HeatBlock`).
+
+    Examples
+    --------
+    >>> import tempfile  # doctest: +SLOW
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     paths, results = write_axon_figures(folder)
+    >>> [path.name for path in paths]
+    ['axon_space_time.png', 'axon_velocity_diameter.png', 'axon_velocity_temperature.png']
+    """
+    from ..cable import SQUID_AXON, block_temperature, plot_velocity, propagate, velocity_sweep
+    from ..core.units import celsius, to_celsius
+
+    directory = _folder(directory)
+    warm = celsius(18.5)
+    wave = propagate("hodgkin_huxley", SQUID_AXON, 8 * ms, params=HH_1952, temperature=warm,
+                     record_dt=0.05 * ms, target=target)
+    paths = [_save(wave.plot(), directory, "axon_space_time")]
+    by_diameter = velocity_sweep("hodgkin_huxley", {"diameter": AXON_DIAMETERS},
+                                 params={**HH_1952, "T": warm}, duration=8 * ms,
+                                 target=target)
+    ax = plot_velocity(by_diameter, "diameter", label="computed (18.5 °C)",
+                       reference=[(0.476, HH_VELOCITY_COMPUTED, "HH 1952, computed"),
+                                  (0.476, HH_VELOCITY_MEASURED, "HH 1952, measured")])
+    d = np.asarray(by_diameter.diameter.values)
+    at_squid = float(by_diameter.velocity.sel(diameter=0.476))
+    ax.plot(d, at_squid * np.sqrt(d / 0.476), "k:", lw=1, label="∝ √diameter")
+    ax.legend(fontsize="small", frameon=False)
+    ax.set_title("HH's squid axon (R_i 35.4 Ω·cm) at 18.5 °C")
+    paths.append(_save(ax.figure, directory, "axon_velocity_diameter"))
+    by_temperature = velocity_sweep("hodgkin_huxley", {"T": celsius(AXON_TEMPERATURES)},
+                                    params=HH_1952, duration=10 * ms, target=target)
+    ax = plot_velocity(by_temperature, "T", label="computed (476 µm)",
+                       reference=[(18.5, HH_VELOCITY_COMPUTED, "HH 1952, computed"),
+                                  (18.5, HH_VELOCITY_MEASURED, "HH 1952, measured")])
+    block = block_temperature("hodgkin_huxley", params=HH_1952, low=celsius(30),
+                              high=celsius(40), target=target)
+    heat = float(to_celsius(block.temperature))
+    ax.axvline(heat, color="0.4", ls="--", lw=1, label=f"heat block, {heat:.2f} °C")
+    ax.legend(fontsize="small", frameon=False)
+    ax.set_title("HH's squid axon: velocity against temperature (Q10 3 on the rates)")
+    paths.append(_save(ax.figure, directory, "axon_velocity_temperature"))
+    return paths, {"wave": wave, "diameter": by_diameter, "temperature": by_temperature,
+                   "block": block}
+
+
 def write_all_figures(directory, *, target="cython", progress=False):
     """Every figure: the models, the reduction's dV/dt, the noise run, the bifurcation
-    diagrams, the fits, the regime map.
+    diagrams, the fits, the regime map, the axon.
 
     This is what ``hh-brian figures`` writes: 9 model figures, 7 of the reduction, 2 of the
     noise run, 5 bifurcation diagrams (which need the ``bifurcation`` extra; without it,
     an ImportError names the extra before anything is run), 3 of the fits and the regime
     map (both on the standalone target, whatever ``target`` says: their batches run
-    fastest there).
+    fastest there) and 3 of the propagated action potential.
 
     Returns
     -------
@@ -374,7 +436,7 @@ def write_all_figures(directory, *, target="cython", progress=False):
     >>> import tempfile  # doctest: +SLOW, +ENGINE
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     len(write_all_figures(folder))
-    27
+    30
     """
     from ..bifurcation.cycles import require_engine
 
@@ -385,4 +447,9 @@ def write_all_figures(directory, *, target="cython", progress=False):
     paths += write_bifurcation_figures(directory, target=target)[0]
     paths += write_fit_figures(directory)[0]
     paths += write_map_figures(directory)[0]
+    paths += write_axon_figures(directory, target=target)[0]
     return paths
+
+
+# Names that lived here before: found, with a warning, for one release (hh_brian._compat).
+__getattr__ = moved_names(__name__)

@@ -52,7 +52,8 @@ from ..simulation.run import run_plan
 from ..targets.base import RunPlan
 from .regimes import BLOCK_LEVEL, MEASURES, measure
 
-__all__ = ["Job", "PLACEMENT", "RUN_OPTIONS", "chunk_layout", "make_job", "run_job"]
+__all__ = ["Job", "PLACEMENT", "RUN_OPTIONS", "chunk_layout", "make_job", "map_tasks",
+           "run_job"]
 
 #: Smallest default chunk: below it, starting a program costs more than its run.
 MIN_CHUNK = 1024
@@ -326,13 +327,11 @@ def run_job(job: Job, *, client=None, chunk_size: int | None = None, n_jobs: int
         start, stop = bounds[k]
         return {name: v[start:stop] for name, v in job.values.items()}
 
-    if client is not None:
-        _run_on_dask(client, job, todo, values_of, chunk_size, finished)
-    elif len(todo) <= 1 or n_jobs == 1:
-        for k in todo:
-            finished(k, run_chunk(job, values_of(k), chunk_size))
-    else:
-        _run_in_pool(n_jobs or os.cpu_count() or 1, job, todo, values_of, chunk_size, finished)
+    # Every worker gets the job once, without its values: each task carries its own slice.
+    bare = dataclasses.replace(job, values={})
+    for k, measures in map_tasks(_task, bare, [(k, values_of(k), chunk_size) for k in todo],
+                                 client=client, n_jobs=n_jobs):
+        finished(k, measures)
     return {name: np.concatenate([done[k][name] for k in range(len(bounds))])
             for name in MEASURES}
 
@@ -363,30 +362,44 @@ def _machine_memory() -> float:
     return float(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
 
 
-def _run_on_dask(client, job, todo, values_of, chunk_size, finished) -> None:
-    from distributed import as_completed
+def map_tasks(function, shared, arguments, *, client=None, n_jobs: int | None = 1):
+    """``function(shared, *args)`` for every tuple of ``arguments``, as each finishes.
 
-    # Every worker gets the job once, without its values: each task carries its own slice.
-    shared = client.scatter(dataclasses.replace(job, values={}), broadcast=True)
-    futures = {client.submit(_task, shared, k, values_of(k), chunk_size, pure=False): k
-               for k in todo}
-    for future in as_completed(futures):
-        k, measures = future.result()
-        finished(k, measures)
+    Here (``n_jobs=1``, or a single task), in a local pool of ``n_jobs`` processes (joblib's
+    loky backend; None: one per core), or on a Dask cluster (``client``), where ``shared`` is
+    sent to every worker once. The order of the results is the order they finished in, so
+    each result should say which task it is.
+
+    Examples
+    --------
+    >>> def scaled(factor, k):
+    ...     return k, factor * k
+    >>> sorted(map_tasks(scaled, 10, [(1,), (2,), (3,)]))
+    [(1, 10), (2, 20), (3, 30)]
+    """
+    arguments = list(arguments)
+    if client is not None:
+        _check_client(client)
+        from distributed import as_completed
+
+        # In a list of one: scatter would send a tuple's or a dict's items one by one.
+        [on_workers] = client.scatter([shared], broadcast=True)
+        futures = [client.submit(function, on_workers, *args, pure=False) for args in arguments]
+        for future in as_completed(futures):
+            yield future.result()
+    elif len(arguments) <= 1 or n_jobs == 1:
+        for args in arguments:
+            yield function(shared, *args)
+    else:
+        from joblib import Parallel, delayed
+
+        pool = Parallel(n_jobs=min(n_jobs or os.cpu_count() or 1, len(arguments)),
+                        backend="loky", return_as="generator_unordered")
+        yield from pool(delayed(function)(shared, *args) for args in arguments)
 
 
 def _task(job, k, values, size):
     return k, run_chunk(job, values, size)
-
-
-def _run_in_pool(n_jobs, job, todo, values_of, chunk_size, finished) -> None:
-    from joblib import Parallel, delayed
-
-    pool = Parallel(n_jobs=min(n_jobs, len(todo)), backend="loky",
-                    return_as="generator_unordered")
-    bare = dataclasses.replace(job, values={})  # each task carries its own slice
-    for k, measures in pool(delayed(_task)(bare, k, values_of(k), chunk_size) for k in todo):
-        finished(k, measures)
 
 
 class _Progress:
