@@ -1,8 +1,8 @@
 """The ``hh-brian`` command line: its parser, and :func:`main`, which runs a command and
 turns every mistake into one line and an exit status.
 
-Each command is a module of this package (``models``, ``run``, ``figures``, ``analyse``,
-``bifurcation``, ``fit``, ``explore``) with ``add_command(commands)``, which adds its parser
+Each command is a module of this package (``models``, ``run``, ``propagate``, ``figures``,
+``analyse``, ``bifurcation``, ``fit``, ``explore``) with ``add_command(commands)``, which adds its parser
 and options; a new command is one module and one entry of :data:`COMMANDS`.
 """
 
@@ -15,13 +15,13 @@ from brian2 import DimensionMismatchError
 
 from .._version import __version__
 from ..core.errors import IntegrationError, MissingExtra
-from . import analyse, bifurcation, explore, figures, fit, models, run
+from . import analyse, bifurcation, explore, figures, fit, models, propagate, run
 from .options import DIVERGED, Parser, UsageError, name_option, protect_negative_values
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
 #: The commands, in the order ``hh-brian --help`` lists them.
-COMMANDS = (models, run, figures, analyse, bifurcation, fit, explore)
+COMMANDS = (models, run, propagate, figures, analyse, bifurcation, fit, explore)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,13 +30,14 @@ def build_parser() -> argparse.ArgumentParser:
     Examples
     --------
     >>> sorted(build_parser().command_parsers)
-    ['analyse', 'bifurcation', 'explore', 'figures', 'fit', 'models', 'run']
+    ['analyse', 'bifurcation', 'explore', 'figures', 'fit', 'models', 'propagate', 'run']
     """
     parser = Parser(
         prog="hh-brian",
         description="The Hodgkin-Huxley model built step by step, simulated with Brian2.",
         epilog="examples:\n  hh-brian models\n  hh-brian run hodgkin_huxley --current 10uA/cm2 "
-               "--duration 100ms --out hh.png\n  hh-brian figures figures/\n"
+               "--duration 100ms --out hh.png\n"
+               f"  {propagate.EXAMPLE}\n  hh-brian figures figures/\n"
                "  hh-brian analyse hh_2d_reduction --n 0\n"
                "  hh-brian bifurcation hodgkin_huxley --range 0uA/cm2 200uA/cm2\n"
                f"  {fit.EXAMPLE}\n  hh-brian explore hodgkin_huxley\n\n"

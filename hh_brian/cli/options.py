@@ -293,6 +293,10 @@ OPTIONS = {"duration": "--duration", "dt": "--dt", "current": "--current",
            "target": "--target", "method": "--method", "params": "--param",
            "initial": "--initial", "v_range": "--v-range", "bounds": "--range", "free": "--free",
            "popsize": "--popsize", "maxiter": "--maxiter",
+           # hh-brian propagate: the axon and where its pulse goes.
+           "length": "--length", "diameter": "--diameter", "R_i": "--R-i",
+           "compartments": "--compartments", "compartment_length": "--compartment-length",
+           "where": "--where", "temperature": "--temperature",
            # Each stimulus parameter by its factory's keyword: --amplitude-end for a ramp's
            # amplitude_stop, and so on.
            **{p.keyword: option_of(p.name) for kind in STIMULUS_KINDS.values()

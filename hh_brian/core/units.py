@@ -321,8 +321,10 @@ def _what(dimension) -> str:
         return "a plain number without a unit, such as 0.3"
     if dimension == get_dimensions(kelvin):
         return "a temperature such as 18.5degC or 291.65K"
-    # describe_dimension writes Python expressions (5*uA/cm**2); units as text read 5uA/cm2.
-    return describe_dimension(Quantity(1.0, dim=dimension)).replace("**", "").replace("*", "")
+    # describe_dimension writes Python expressions (5*uA/cm**2); units as text read 5uA/cm2
+    # (and a product of units keeps its *: 35.4ohm*cm).
+    text = describe_dimension(Quantity(1.0, dim=dimension)).replace("**", "")
+    return re.sub(r"(\d)\*", r"\1", text)
 
 
 def _unit_hint(dimension, argument: str) -> str:
