@@ -63,7 +63,7 @@ nitpicky = False
 suppress_warnings = ["mystnb.unknown_mime_type"]
 
 #: Examples run to produce the documentation's figures (the longest first).
-EXAMPLES = ["bifurcation.py", "fitting.py", "noise_run.py", "regime_map.py",
+EXAMPLES = ["bifurcation.py", "propagation.py", "fitting.py", "noise_run.py", "regime_map.py",
             "model_figures.py", "dvdt_analysis.py"] + [
     f"step_{k}_{name}.py" for k, name in enumerate(
         ["passive_membrane", "two_conductances", "gated_conductance", "two_gated_conductances",
