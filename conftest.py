@@ -52,7 +52,8 @@ ENGINE = doctest.register_optionflag("ENGINE")
 # The explorer's app and figures need the explore extra (Panel, with Bokeh): without it their
 # modules cannot be imported, so their docstring examples are not collected.
 collect_ignore = ([] if __import__("importlib.util").util.find_spec("panel") else
-                  ["hh_brian/explorer/app.py", "hh_brian/explorer/figures.py"])
+                  ["hh_brian/explorer/app.py", "hh_brian/explorer/axon_page.py",
+                   "hh_brian/explorer/figures.py", "hh_brian/explorer/widgets.py"])
 
 
 def _engine_missing() -> bool:

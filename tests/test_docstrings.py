@@ -18,7 +18,8 @@ MODULES = [info.name.removeprefix("hh_brian.") for info in
            pkgutil.walk_packages(hh_brian.__path__, "hh_brian.")
            if not any(part.startswith("_") for part in info.name.split("."))]
 if importlib.util.find_spec("panel") is None:
-    MODULES = [m for m in MODULES if m not in ("explorer.figures", "explorer.app")]
+    MODULES = [m for m in MODULES if m not in ("explorer.figures", "explorer.app",
+                                               "explorer.axon_page", "explorer.widgets")]
 PUBLIC = [(module, name) for module in MODULES
           for name in importlib.import_module(f"hh_brian.{module}").__all__]
 

@@ -5,6 +5,10 @@
 :class:`~.compute.Settings` to a :class:`~.worker.LatestOnly` worker; its result replaces the
 figures' data on the session's own thread.
 
+It has two pages, as tabs: the patch (the traces of one neuron) and the axon
+(:class:`~.axon_page.AxonPage`: the model on an axon, its space–time figure and conduction velocity,
+from :mod:`.axon`), built when its tab is first opened.
+
 Everything the page needs is served by the app itself (Bokeh's and Panel's scripts and
 styles, no fonts or themes from a CDN), so it works without a network.
 """
@@ -13,88 +17,27 @@ from __future__ import annotations
 
 import functools
 import inspect
-import math
 import socket
 import threading
 import time
 
 from brian2 import ms
 
-from ..core.errors import MissingExtra
-from ..model.core import get_model, list_models
+from ..model.core import get_model
 from ..stimuli import STIMULUS_KINDS
 from ..targets.registry import get_target
+from .axon import axon_target
+from .axon_page import AxonPage
 from .compute import DT, Settings, analyse, run
 from .controls import (Slider, default_stimulus, duration_choices, parameter_sliders,
                        stimulus_sliders)
+from .figures import Figures  # Bokeh comes with Panel
+from .widgets import SLOW_RUN, model_select, notebook_extension, pn, registered, schedule, widget
 from .worker import LatestOnly, Superseded
-
-try:
-    import panel as pn
-except ImportError as error:  # pragma: no cover - exercised without the extra
-    raise MissingExtra("explore", "the explorer needs Panel") from error
-
-from .figures import Figures  # noqa: E402  (Bokeh comes with Panel)
 
 __all__ = ["Explorer", "RunningServer", "serve"]
 
-#: Runs expected to take longer than this show a progress bar (seconds).
-_SLOW_RUN = 0.3
-
 _ANALYSIS_CURRENT = Slider("I", "µA/cm²", None, -50.0, 50.0, 0.1, 0.0)
-
-
-def _notebook_extension() -> None:
-    """In a Jupyter kernel, load Panel's notebook extension with its scripts inline.
-
-    So the app displays without a ``pn.extension()`` cell of the reader's own, and without a
-    network: the scripts come with the output, not from a CDN. A served app gets its
-    scripts from its own server (Panel's default), so nothing is set for it.
-    """
-    if _in_kernel() and not _LOADED["notebook"]:
-        pn.extension(inline=True)
-        _LOADED["notebook"] = True
-
-
-_LOADED = {"notebook": False}
-
-
-def _in_kernel() -> bool:
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    return getattr(get_ipython(), "kernel", None) is not None
-
-
-class _Slider(pn.widgets.FloatSlider):
-    # Panel holds a widget's changes on the server for 50 ms, waiting for more; a slider's
-    # moves and its release are handled at once (as Panel handles a button's click), and
-    # only the release starts a run.
-    _priority_changes = ["value", "value_throttled"]
-
-
-def _widget(slider: Slider):
-    decimals = max(0, -math.floor(math.log10(slider.step)))
-    return _Slider(label=slider.label, start=slider.start, end=slider.end,
-                   step=slider.step, value=slider.default,
-                   format="0" + ("." + "0" * decimals if decimals else ""),
-                   sizing_mode="stretch_width")
-
-
-def _registered(model):
-    """The registered model ``model`` names; a changed copy is refused, not silently reset."""
-    registered = get_model(model if isinstance(model, str) else model.name)
-    if not isinstance(model, str) and model is not registered and not _same(model, registered):
-        raise ValueError(f"model: the explorer starts from a registered model's source values; "
-                         f"pass {registered.name!r} and other values as params= (in the "
-                         f"sliders' units)")
-    return registered
-
-
-def _same(a, b) -> bool:
-    return (a.equations == b.equations and list(a.params) == list(b.params)
-            and all(bool(a.params[k] == b.params[k]) for k in a.params))
 
 
 class Explorer(pn.viewable.Viewer):
@@ -121,6 +64,12 @@ class Explorer(pn.viewable.Viewer):
         The run the figures show.
     analysis : Analysis or None
         The phase plane and dV/dt slice shown (a model with one gate), else None.
+    tabs : Tabs
+        The pages: "Patch" and "Axon".
+    axon : AxonPage or None
+        The axon page, built when its tab is first opened (for the patch page's model; on
+        the patch target, Cython for a standalone one: see
+        :func:`~hh_brian.explorer.axon.axon_target`).
 
     Examples
     --------
@@ -134,11 +83,11 @@ class Explorer(pn.viewable.Viewer):
     """
 
     def __init__(self, model="hodgkin_huxley", *, target="cpp_standalone", params=None):
-        model = _registered(model)
+        model = registered(model)
         runner = get_target(target)  # an unknown target fails here, before anything is built
         params = Settings(model.name, dict(params or {})).shown_params()  # likewise a bad value
         super().__init__()
-        _notebook_extension()
+        notebook_extension()
         self.target = target
         self._runner = runner
         self.snapshot = None
@@ -150,9 +99,7 @@ class Explorer(pn.viewable.Viewer):
         self._latest = None  # the newest request; results of any other are dropped
         self._cache = None  # (settings, snapshot) of the last run: analysis moves reuse it
         self._warm = set()
-        labels = {f"{m.source_name}: {m.title}": m.name for m in list_models()}
-        self.model_select = pn.widgets.Select(label="model", options=labels, value=model.name,
-                                              sizing_mode="stretch_width")
+        self.model_select = model_select(model)
         self.model_select.param.watch(lambda event: self._show_model(event.new), "value")
         self.status = pn.pane.HTML("", css_classes=["hh-status"], width=320, height=40)
         self.progress = pn.indicators.Progress(active=False, visible=False, value=-1,
@@ -162,10 +109,17 @@ class Explorer(pn.viewable.Viewer):
         self.reset_button.on_click(lambda event: self.reset())
         self._controls = pn.Column(sizing_mode="stretch_width")
         self._plots = pn.Column()
-        self._layout = pn.Row(
+        patch = pn.Row(
             pn.Column(self.model_select, self.status, self.progress, self.reset_button,
                       self._controls, width=330),
-            self._plots)
+            self._plots, name="Patch")
+        self.axon = None
+        self._axon_model = None  # the patch page's model when the axon page last followed it
+        self._axon_tab = pn.Column(pn.pane.HTML("the axon is run when this page is opened"),
+                                   name="Axon")
+        self.tabs = pn.Tabs(patch, self._axon_tab)
+        self.tabs.param.watch(lambda event: self._tab_changed(), "active")
+        self._layout = self.tabs
         self._show_model(model.name, params=params)
 
     def __panel__(self):
@@ -183,21 +137,21 @@ class Explorer(pn.viewable.Viewer):
         self.model = model
         self.snapshot = self.analysis = None
         self._slider_specs = {s.name: s for s in parameter_sliders(model)}
-        self.sliders = {name: _widget(spec) for name, spec in self._slider_specs.items()}
+        self.sliders = {name: widget(spec) for name, spec in self._slider_specs.items()}
         for key, value in params.items():
             self.sliders[key].value = float(value)
         self.stimulus_select = pn.widgets.Select(label="stimulus", options=list(STIMULUS_KINDS),
                                                  value=default_stimulus(model),
                                                  sizing_mode="stretch_width")
-        self.stimulus_sliders = {kind: {s.name: _widget(s) for s in specs}
+        self.stimulus_sliders = {kind: {s.name: widget(s) for s in specs}
                                  for kind, specs in stimulus_sliders(model).items()}
         self.duration = pn.widgets.DiscreteSlider(
             label="duration (ms)", options=duration_choices(model),
             value=float(model.duration / ms), sizing_mode="stretch_width")
         watched = [*self.sliders.values(),
                    *(w for group in self.stimulus_sliders.values() for w in group.values())]
-        for widget in watched:
-            widget.param.watch(lambda event: self._request(), "value_throttled")
+        for control in watched:
+            control.param.watch(lambda event: self._request(), "value_throttled")
         self.duration.param.watch(lambda event: self._duration_changed(), "value")
         self.stimulus_select.param.watch(lambda event: self._stimulus_changed(), "value")
         self._stimulus_boxes = {kind: pn.Column(*group.values(), sizing_mode="stretch_width",
@@ -212,10 +166,10 @@ class Explorer(pn.viewable.Viewer):
         if self.figures.phase_plane is not None:
             gate = self.figures.gates[0]
             self.analysis_sliders = {
-                "current": _widget(_ANALYSIS_CURRENT),
-                "gate": _widget(Slider(gate, "", 1.0, 0.0, 1.0, 0.005, 0.0))}
-            for widget in self.analysis_sliders.values():
-                widget.param.watch(lambda event: self._request(), "value_throttled")
+                "current": widget(_ANALYSIS_CURRENT),
+                "gate": widget(Slider(gate, "", 1.0, 0.0, 1.0, 0.005, 0.0))}
+            for control in self.analysis_sliders.values():
+                control.param.watch(lambda event: self._request(), "value_throttled")
             controls += [pn.pane.HTML(f"<b>phase plane and dV/dt slice</b><br>nullclines at "
                                       f"the current I; the slice holds {gate}"),
                          *self.analysis_sliders.values()]
@@ -223,6 +177,18 @@ class Explorer(pn.viewable.Viewer):
                             pn.pane.Bokeh(self.figures.dvdt)), *plots]
         self._controls.objects = controls
         self._plots.objects = plots
+
+    def _tab_changed(self) -> None:
+        # The axon page is built when first opened, and follows the patch page's model each
+        # time it is opened after that model changed (its own selector may differ between).
+        if self.tabs.active != 1 or self._axon_model == self.model.name:
+            return
+        self._axon_model = self.model.name
+        if self.axon is None:
+            self.axon = AxonPage(self.model.name, target=axon_target(self._runner))
+            self._axon_tab.objects = [self.axon]
+        else:
+            self.axon.model_select.value = self.model.name
 
     def _stimulus_changed(self) -> None:
         for kind, box in self._stimulus_boxes.items():
@@ -272,7 +238,7 @@ class Explorer(pn.viewable.Viewer):
             build = (settings.model, settings.duration, settings.stimulus)
             steps = settings.duration * ms / DT
             first = build not in self._warm and self._runner.compiles_per_shape
-            if first or steps * self._runner.step_cost > _SLOW_RUN:
+            if first or steps * self._runner.step_cost > SLOW_RUN:
                 self.progress.value, self.progress.active, self.progress.visible = -1, True, True
                 self.status.object = ("building the compiled program for this model, duration "
                                       "and input (once), then running…" if first
@@ -304,11 +270,7 @@ class Explorer(pn.viewable.Viewer):
             self.progress.value = int(100 * fraction)
 
     def _schedule(self, callback) -> None:
-        doc = self._doc
-        if doc is not None and doc.session_context is not None:
-            doc.add_next_tick_callback(callback)
-        else:
-            callback()
+        schedule(self._doc, callback)
 
     def _deliver(self, result) -> None:
         self._schedule(functools.partial(self._apply, result))
@@ -403,6 +365,8 @@ class Explorer(pn.viewable.Viewer):
         >>> app.close()
         """
         self._worker.close()
+        if self.axon is not None:
+            self.axon.close()
 
 
 def serve(model="hodgkin_huxley", *, port: int = 0, show: bool = True, threaded=False,
@@ -429,7 +393,7 @@ def serve(model="hodgkin_huxley", *, port: int = 0, show: bool = True, threaded=
     True
     >>> server.stop()
     """
-    model = _registered(model)
+    model = registered(model)
     try:
         inspect.signature(Explorer).bind(model, **options)
     except TypeError as error:

@@ -10,6 +10,9 @@ __all__ = ["explore", "serve"]
 def explore(model="hodgkin_huxley", **options):
     """The explorer app for ``model``; it displays in Jupyter (options: see ``Explorer``).
 
+    Two tabs: "Patch", the model's traces, and "Axon", the model on an axon (its space–time
+    figure and conduction velocity; ``AxonPage``), run when that tab is first opened.
+
     In a notebook, the app as a cell's last expression displays it; here it is used from
     code (``set`` moves sliders, ``wait`` waits for the redraw):
 

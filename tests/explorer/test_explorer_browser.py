@@ -105,6 +105,30 @@ def test_moving_g_na_changes_the_spike_count(served, browser, tmp_path):
     assert path.stat().st_size > 10_000
 
 
+def test_the_axon_tab_redraws_the_wave_when_the_diameter_moves(served, browser, tmp_path):
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    _load(browser, served.url)
+    _text(browser, "return hhTab('Axon');").click()
+    # The first axon run compiles its code (cython) unless an earlier run has.
+    WebDriverWait(browser, 120, poll_frequency=0.1).until(
+        lambda d: "m/s" in _text(d, "return hhVelocity();"))
+    before = _text(browser, "return hhVelocity();")
+    assert before.endswith("reached the far end")
+    handle = _text(browser, "return hhSlider('diameter (');")
+    handle.click()
+    handle.send_keys(Keys.ARROW_LEFT * 100)  # thinner: slower
+    WebDriverWait(browser, 60, poll_frequency=0.05).until(
+        lambda d: _text(d, "return hhVelocity();") not in ("", before))
+    after = _text(browser, "return hhVelocity();")
+    assert float(after.split()[0]) < float(before.split()[0])
+    path = tmp_path / "explorer_axon.png"
+    browser.save_screenshot(str(path))
+    print(f"\nscreenshot: {path}")
+    assert path.stat().st_size > 10_000
+
+
 def test_the_page_loads_nothing_from_the_network(served, browser):
     _load(browser, served.url)
     loaded = browser.execute_script(
