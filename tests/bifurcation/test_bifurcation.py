@@ -22,7 +22,8 @@ import numpy as np
 import pytest
 from brian2 import DimensionMismatchError, cm, mS, ms, mV, uA, uF
 
-from hh_brian import get_model
+from hh_brian import celsius, get_model
+from hh_brian.core.units import to_celsius
 from hh_brian.bifurcation import diagram
 from hh_brian.bifurcation.system import OdeSystem
 from hh_brian.model.functions import ModelFunctions
@@ -153,6 +154,19 @@ def test_a_parameter_other_than_the_current():
     (hopf,) = _points(d, "hopf")
     assert float(hopf.value / (mS / cm**2)) == pytest.approx(36.0, rel=1e-7)
     assert str(hopf).startswith("Hopf (subcritical) at g_K = 36 mS/cm^2, v = ")
+
+
+def test_the_temperature_as_the_free_parameter():
+    # The Hopf point of HH at 18.5 degC, found along the current, found again along T.
+    warm = {"T": celsius(18.5)}
+    hopf_current = _points(diagram("hodgkin_huxley", "I_stim", (0 * CURRENT, 40 * CURRENT),
+                                   params=warm, cycles=False), "hopf")[0]
+    d = diagram("hodgkin_huxley", "T", (celsius(10), celsius(30)),
+                current=hopf_current.value, cycles=False)
+    hopf = [p for p in _points(d, "hopf") if abs(float(to_celsius(p.value)) - 18.5) < 1]
+    assert len(hopf) == 1
+    assert float(to_celsius(hopf[0].value)) == pytest.approx(18.5, rel=1e-7)
+    assert "at T = 18.5 degC, v = " in str(hopf[0])
 
 
 def test_printing_and_csv(standard_hh, tmp_path):
