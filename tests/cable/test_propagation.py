@@ -26,8 +26,10 @@ V_TOL = 1e-8  # mV
 ARRIVAL_TOL = 1e-9  # ms
 SHORT = Axon(length=2 * cm, compartments=100)  # 0.2-mm compartments: a wave in 4 ms
 
+# The compiled targets are slow tests, as for a patch: the numpy run checks the same network
+# in the quick suite, and the velocity map's test compiles the cython cable there.
 TARGETS = [pytest.param("numpy"),
-           pytest.param("cython", marks=pytest.mark.xdist_group("axon-cython")),
+           pytest.param("cython", marks=[pytest.mark.slow, pytest.mark.xdist_group("axon-cython")]),
            pytest.param("cpp_standalone", marks=pytest.mark.slow)]
 
 
