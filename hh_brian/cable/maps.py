@@ -202,7 +202,7 @@ def block_temperature(model="hodgkin_huxley", axon: Axon = SQUID_AXON, low=None,
     --------
     >>> from hh_brian import celsius
     >>> block_temperature(low=celsius(30), high=celsius(35))  # doctest: +SLOW
-    HeatBlock(conducts at 32.7 degC, fails at 32.73 degC)
+    HeatBlock(conducts at 33.44 degC, fails at 33.48 degC)
     """
     from ..core.units import celsius
 

@@ -382,9 +382,11 @@ def map_tasks(function, shared, arguments, *, client=None, n_jobs: int | None = 
         _check_client(client)
         from distributed import as_completed
 
-        # In a list of one: scatter would send a tuple's or a dict's items one by one.
-        [on_workers] = client.scatter([shared], broadcast=True)
-        futures = [client.submit(function, on_workers, *args, pure=False) for args in arguments]
+        # Each in a parcel: Dask takes a tuple or a dict apart and sends a Quantity inside it
+        # as a bare array; a parcel travels whole, pickled.
+        [on_workers] = client.scatter([_Parcel(shared)], broadcast=True)
+        futures = [client.submit(_unpack_and_call, function, on_workers, _Parcel(args),
+                                 pure=False) for args in arguments]
         for future in as_completed(futures):
             yield future.result()
     elif len(arguments) <= 1 or n_jobs == 1:
@@ -396,6 +398,17 @@ def map_tasks(function, shared, arguments, *, client=None, n_jobs: int | None = 
         pool = Parallel(n_jobs=min(n_jobs or os.cpu_count() or 1, len(arguments)),
                         backend="loky", return_as="generator_unordered")
         yield from pool(delayed(function)(shared, *args) for args in arguments)
+
+
+class _Parcel:
+    """A value that Dask sends whole (pickled), units and all."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+def _unpack_and_call(function, shared: _Parcel, args: _Parcel):
+    return function(shared.value, *args.value)
 
 
 def _task(job, k, values, size):

@@ -29,18 +29,18 @@ def test_a_velocity_map_holds_each_point_s_own_run():
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("axon-cython")
 def test_a_map_in_a_local_pool_and_on_dask_is_the_same_map():
     grid = {"R_i": [35.4, 70.8] * ohm * cm}
-    here = velocity_sweep("hodgkin_huxley", grid, SHORT, 4 * ms, target="numpy")
-    pooled = velocity_sweep("hodgkin_huxley", grid, SHORT, 4 * ms, target="numpy", n_jobs=2)
+    here = velocity_sweep("hodgkin_huxley", grid, SHORT, 4 * ms)
+    pooled = velocity_sweep("hodgkin_huxley", grid, SHORT, 4 * ms, n_jobs=2)
     assert np.array_equal(here.velocity.values, pooled.velocity.values)
     assert here.velocity.values[1] < here.velocity.values[0]  # more resistance, slower
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client:
-        on_dask = velocity_sweep("hodgkin_huxley", grid, SHORT, 4 * ms, target="numpy",
-                                 client=client)
+        on_dask = velocity_sweep("hodgkin_huxley", grid, SHORT, 4 * ms, client=client)
     assert np.array_equal(here.velocity.values, on_dask.velocity.values)
 
 
@@ -74,12 +74,12 @@ def test_bad_input_is_refused_before_anything_runs(call, message):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("axon-cython")
 def test_the_heat_block_is_bracketed_within_the_tolerance():
     block = block_temperature(axon=SHORT, low=celsius(25), high=celsius(40), duration=4 * ms,
-                              tolerance=0.5 * kelvin, target="numpy")
+                              tolerance=0.5 * kelvin)
     assert isinstance(block, HeatBlock)
     assert 0 < float((block.fails - block.conducts) / kelvin) <= 0.5
     assert 31 < float(block.temperature / kelvin) - 273.15 < 35
     with pytest.raises(ValueError, match="high: the action potential still reaches"):
-        block_temperature(axon=SHORT, low=celsius(20), high=celsius(25), duration=4 * ms,
-                          target="numpy")
+        block_temperature(axon=SHORT, low=celsius(20), high=celsius(25), duration=4 * ms)
