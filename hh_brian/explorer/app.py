@@ -7,7 +7,7 @@ figures' data on the session's own thread.
 
 It has two pages, as tabs: the patch (the traces of one neuron) and the axon
 (:class:`~.axon_page.AxonPage`: the model on an axon, its space–time figure and conduction velocity,
-from :mod:`.axon`), built when its tab is first opened.
+from :mod:`~hh_brian.explorer.axon`), built when its tab is first opened.
 
 Everything the page needs is served by the app itself (Bokeh's and Panel's scripts and
 styles, no fonts or themes from a CDN), so it works without a network.
