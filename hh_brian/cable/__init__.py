@@ -17,8 +17,8 @@ from ..models import HH_1952
 from .axon import SQUID_AXON, Axon, length_constant
 from .maps import HeatBlock, block_temperature, velocity_sweep
 from .plot import plot_propagation, plot_velocity
-from .propagation import Propagation, propagate, resting_length_constant
+from .propagation import Propagation, plan_propagation, propagate, resting_length_constant
 
 __all__ = ["Axon", "HH_1952", "HeatBlock", "Propagation", "SQUID_AXON", "block_temperature",
-           "length_constant", "plot_propagation", "plot_velocity", "propagate", "resting_length_constant",
-           "velocity_sweep"]
+           "length_constant", "plan_propagation", "plot_propagation", "plot_velocity",
+           "propagate", "resting_length_constant", "velocity_sweep"]

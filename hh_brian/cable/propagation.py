@@ -21,6 +21,7 @@ import numpy as np
 from brian2 import Quantity, farad, meter, mm, ms, mV, second, siemens, volt
 
 from ..core.errors import IntegrationError, RecordingTooLarge
+from ..core.traces import TracesByName
 from ..core.units import CURRENT_DENSITY, check_dimension, positive_time, show_value, whole_steps
 from ..model.core import get_model
 from ..model.functions import ModelFunctions
@@ -31,7 +32,8 @@ from ..targets.registry import get_target
 from .axon import SQUID_AXON, Axon, length_constant
 
 __all__ = ["ARRIVAL_THRESHOLD", "DEFAULT_CURRENT", "MAX_COMPARTMENT", "Propagation",
-           "VELOCITY_WINDOW", "axon_model", "propagate", "resting_length_constant"]
+           "VELOCITY_WINDOW", "axon_model", "plan_propagation", "propagate",
+           "resting_length_constant"]
 
 #: The default input: 0.5 ms of 200 µA/cm² over the first millimetre, enough to start an
 #: action potential in HH's squid axon at any temperature it conducts at.
@@ -52,7 +54,7 @@ _METHODS = ("euler", "exponential_euler", "heun", "rk2", "rk4")
 
 
 @dataclass(frozen=True, eq=False)
-class Propagation:
+class Propagation(TracesByName):
     """What :func:`propagate` returns: v along the axon over time, and the wave's arrival.
 
     Attributes
@@ -99,13 +101,6 @@ class Propagation:
     target: str
     current: Stimulus
     stimulated: np.ndarray
-
-    def __getattr__(self, name):
-        traces = self.__dict__.get("traces", {})
-        if name in traces:
-            return traces[name]
-        raise AttributeError(f"{type(self).__name__} has no attribute {name!r}; its traces "
-                             f"are: {', '.join(traces)}")
 
     @property
     def x(self) -> Quantity:
@@ -213,6 +208,62 @@ def resting_length_constant(model, axon: Axon) -> Quantity:
     return length_constant(axon, conductance * siemens / meter**2)
 
 
+def plan_propagation(model="hodgkin_huxley", axon: Axon = SQUID_AXON, duration=10 * ms,
+                     current=None, *, where=None, dt=0.01 * ms, method="exponential_euler",
+                     target="cython", params=None, temperature=None, record=("v",),
+                     record_dt=None, threshold=ARRIVAL_THRESHOLD, memory_limit=None) -> CableRun:
+    """Check every argument of :func:`propagate` and describe its run to a target, without
+    running it (the cable's counterpart of :func:`hh_brian.plan_run`).
+
+    Parameters and errors are :func:`propagate`'s.
+
+    Returns
+    -------
+    CableRun
+
+    Examples
+    --------
+    >>> from brian2 import cm, ms
+    >>> from hh_brian.cable import Axon
+    >>> run = plan_propagation("hodgkin_huxley", Axon(length=1*cm, compartments=100), 1*ms)
+    >>> run.n_compartments, run.n_steps, run.compartment_length
+    (100, 100, 100. * umetre)
+    """
+    model = axon_model(model, params, temperature)
+    if not isinstance(axon, Axon):
+        raise TypeError(f"axon: expected an Axon, got {axon!r}")
+    dt = positive_time(dt, "dt")
+    duration = positive_time(duration, "duration")
+    n_steps = whole_steps(duration, dt)
+    if not isinstance(method, str) or method not in _METHODS:
+        raise ValueError(f"method: expected one of {', '.join(_METHODS)}; got {method!r}")
+    runner = get_target(target)
+    stimulus = as_stimulus(current, default=DEFAULT_CURRENT)
+    if stimulus.batch_size is not None:
+        raise ValueError("current: one axon at a time: give one time course, not one per "
+                         "neuron")
+    stimulus.check_steps(n_steps, dt)
+    stimulated = axon.compartments_at(_DEFAULT_WHERE if where is None else where)
+    record = _check_record(record, model)
+    record_every = 1 if record_dt is None else whole_steps(
+        positive_time(record_dt, "record_dt"), dt, argument="record_dt")
+    threshold = check_dimension(threshold, mV, "threshold")
+    samples = -(-n_steps // record_every) if record else 0
+    need = 2 * 8 * len(record) * axon.compartments * samples
+    limit = DEFAULT_MEMORY_LIMIT if memory_limit is None else memory_limit
+    if need > limit:
+        raise RecordingTooLarge(
+            f"memory_limit: recording {len(record)} trace(s) of {axon.compartments} "
+            f"compartments x {samples} samples needs about {need / 1e9:.3g} GB, over the "
+            f"limit of {limit / 1e9:.3g} GB; record fewer traces, a coarser record_dt, or "
+            f"none (record=[]: the velocity is measured while running)")
+    _warn_if_coarse(model, axon)
+    return CableRun(model=model, length=axon.length, diameter=axon.diameter, R_i=axon.R_i,
+                   n_compartments=axon.compartments, n_steps=n_steps, dt=dt, method=method,
+                   stimulus=stimulus, stimulated=stimulated, record=record,
+                   record_every=record_every, threshold=threshold, target=runner)
+
+
 def propagate(model="hodgkin_huxley", axon: Axon = SQUID_AXON, duration=10 * ms, current=None,
               *, where=None, dt=0.01 * ms, method="exponential_euler", target="cython",
               params=None, temperature=None, record=("v",), record_dt=None,
@@ -277,51 +328,24 @@ def propagate(model="hodgkin_huxley", axon: Axon = SQUID_AXON, duration=10 * ms,
     >>> round(float(wave.velocity / (meter/second)), 1)
     19.2
     """
-    model = axon_model(model, params, temperature)
-    if not isinstance(axon, Axon):
-        raise TypeError(f"axon: expected an Axon, got {axon!r}")
-    dt = positive_time(dt, "dt")
-    duration = positive_time(duration, "duration")
-    n_steps = whole_steps(duration, dt)
-    if not isinstance(method, str) or method not in _METHODS:
-        raise ValueError(f"method: expected one of {', '.join(_METHODS)}; got {method!r}")
-    runner = get_target(target)
-    stimulus = as_stimulus(current, default=DEFAULT_CURRENT)
-    if stimulus.batch_size is not None:
-        raise ValueError("current: one axon at a time: give one time course, not one per "
-                         "neuron")
-    stimulus.check_steps(n_steps, dt)
-    stimulated = axon.compartments_at(_DEFAULT_WHERE if where is None else where)
-    record = _check_record(record, model)
-    record_every = 1 if record_dt is None else whole_steps(
-        positive_time(record_dt, "record_dt"), dt, argument="record_dt")
-    threshold = check_dimension(threshold, mV, "threshold")
-    samples = -(-n_steps // record_every) if record else 0
-    need = 2 * 8 * len(record) * axon.compartments * samples
-    limit = DEFAULT_MEMORY_LIMIT if memory_limit is None else memory_limit
-    if need > limit:
-        raise RecordingTooLarge(
-            f"memory_limit: recording {len(record)} trace(s) of {axon.compartments} "
-            f"compartments x {samples} samples needs about {need / 1e9:.3g} GB, over the "
-            f"limit of {limit / 1e9:.3g} GB; record fewer traces, a coarser record_dt, or "
-            f"none (record=[]: the velocity is measured while running)")
-    _warn_if_coarse(model, axon)
-    run = CableRun(model=model, length=axon.length, diameter=axon.diameter, R_i=axon.R_i,
-                   n_compartments=axon.compartments, n_steps=n_steps, dt=dt, method=method,
-                   stimulus=stimulus, stimulated=stimulated, record=record,
-                   record_every=record_every, threshold=threshold, target=runner)
-    recording = runner.run_cable(run)
+    run = plan_propagation(model, axon, duration, current, where=where, dt=dt, method=method,
+                           target=target, params=params, temperature=temperature,
+                           record=record, record_dt=record_dt, threshold=threshold,
+                           memory_limit=memory_limit)
+    recording = run.target.run_cable(run)
+    dt, n_steps = run.dt, run.n_steps
     finite = np.asarray(recording.time_finite / dt, dtype=float)
     bad = np.flatnonzero(np.ceil(finite - 1e-6) < n_steps)
     if bad.size:
-        raise IntegrationError(model.name, float(np.min(finite[bad])) * dt, dt, method,
+        raise IntegrationError(run.model.name, float(np.min(finite[bad])) * dt, dt, method,
                                neurons=tuple(int(k) for k in bad))
     t = (recording.t if recording.t is not None
-         else np.arange(0, n_steps, record_every) * dt)
-    return Propagation(model=model, axon=axon, t=t, traces=dict(recording.traces),
-                       arrival=recording.arrival, threshold=threshold, duration=duration,
-                       dt=dt, method=method, target=getattr(runner, "name", "target"),
-                       current=stimulus, stimulated=stimulated)
+         else np.arange(0, n_steps, run.record_every) * dt)
+    return Propagation(model=run.model, axon=axon, t=t, traces=dict(recording.traces),
+                       arrival=recording.arrival, threshold=run.threshold,
+                       duration=run.duration, dt=dt, method=method,
+                       target=getattr(run.target, "name", "target"), current=run.stimulus,
+                       stimulated=run.stimulated)
 
 
 def _warn_if_coarse(model, axon: Axon) -> None:
@@ -332,4 +356,4 @@ def _warn_if_coarse(model, axon: Axon) -> None:
             f"compartments: {show_value(axon.compartment_length)} is {ratio:.2g} of the "
             f"resting length constant ({float(scale / mm):.3g} mm); above {MAX_COMPARTMENT:g} the "
             f"velocity comes out more than about 1 % off (docs: 'The propagated action "
-            f"potential', convergence); use more compartments", stacklevel=3)
+            f"potential', convergence); use more compartments", stacklevel=4)

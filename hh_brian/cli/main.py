@@ -2,8 +2,8 @@
 turns every mistake into one line and an exit status.
 
 Each command is a module of this package (``models``, ``run``, ``propagate``, ``figures``,
-``analyse``, ``bifurcation``, ``fit``, ``explore``) with ``add_command(commands)``, which adds its parser
-and options; a new command is one module and one entry of :data:`COMMANDS`.
+``analyse``, ``bifurcation``, ``fit``, ``explore``) with ``add_command(commands)``, which
+adds its parser and options; a new command is one module and one entry of :data:`COMMANDS`.
 """
 
 from __future__ import annotations

@@ -33,7 +33,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["MAX_WIDTH_MS", "MIN_HEIGHT_MV", "excursions", "spike_onsets", "upward_crossings"]
+__all__ = ["MAX_WIDTH_MS", "MIN_HEIGHT_MV", "TracesByName", "excursions", "spike_onsets",
+           "upward_crossings"]
 
 #: Default longest time (ms) v may stay at or above the threshold in one spike.
 MAX_WIDTH_MS = 5.0
@@ -154,3 +155,31 @@ def spike_onsets(values, t, threshold: float, max_width: float = MAX_WIDTH_MS,
     before = first - 1
     fraction = (threshold - values[before]) / (values[first] - values[before])
     return t[before] + fraction * (t[first] - t[before])
+
+
+class TracesByName:
+    """Each entry of a result's ``traces`` mapping is also an attribute (``result.v``); an
+    unknown name says which traces there are. For the results of a patch and of an axon.
+
+    Examples
+    --------
+    >>> class Result(TracesByName):
+    ...     def __init__(self, traces):
+    ...         self.traces = traces
+    >>> Result({"v": [1.0]}).v
+    [1.0]
+    >>> Result({"v": [1.0]}).m
+    Traceback (most recent call last):
+    ...
+    AttributeError: Result has no attribute 'm'; its traces are: v
+    """
+
+    def __getattr__(self, name):
+        traces = self.__dict__.get("traces", {})
+        if name in traces:
+            return traces[name]
+        raise AttributeError(f"{type(self).__name__} has no attribute {name!r}; its traces "
+                             f"are: {', '.join(traces)}")
+
+    def __dir__(self):
+        return sorted(set(super().__dir__()) | set(self.__dict__.get("traces", {})))

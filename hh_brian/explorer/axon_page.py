@@ -1,8 +1,9 @@
 """The explorer's axon page: a model on an axon, its space–time figure and conduction
 velocity redrawn as the axon's, the temperature's and the model's sliders move.
 
-The computation is :mod:`~hh_brian.explorer.axon`'s (no Panel there); this module lays it out and runs it on
-a background worker that only finishes the newest request, as the patch page does.
+The computation is :mod:`~hh_brian.explorer.axon`'s (no Panel there); this module lays it
+out and runs it on a background worker that only finishes the newest request, as the patch
+page does.
 """
 
 from __future__ import annotations

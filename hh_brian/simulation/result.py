@@ -9,7 +9,7 @@ import numpy as np
 from brian2 import Quantity, mV, ms
 
 from .. import stimuli as _stimuli
-from ..core.traces import MAX_WIDTH_MS, MIN_HEIGHT_MV, spike_onsets
+from ..core.traces import MAX_WIDTH_MS, MIN_HEIGHT_MV, TracesByName, spike_onsets
 from ..core.units import check_dimension, show_value, to_display
 from ..model.core import Model
 from ..targets.base import SpikeEvents
@@ -18,7 +18,7 @@ __all__ = ["SimulationResult"]
 
 
 @dataclass(frozen=True, eq=False)
-class SimulationResult:
+class SimulationResult(TracesByName):
     """What :func:`simulate` returns: every trace with units, and what produced it.
 
     Traces have shape ``(n_samples,)`` for a single neuron and ``(N, n_samples)`` for a
@@ -98,16 +98,6 @@ class SimulationResult:
     diverged: Mapping[int, Quantity] = field(default_factory=dict)
     v_end: Quantity | None = None
     v_peak: Quantity | None = None
-
-    def __getattr__(self, name):
-        traces = self.__dict__.get("traces", {})
-        if name in traces:
-            return traces[name]
-        raise AttributeError(f"{type(self).__name__} has no attribute {name!r}; its traces "
-                             f"are: {', '.join(traces)}")
-
-    def __dir__(self):
-        return sorted(set(super().__dir__()) | set(self.traces))
 
     @property
     def params(self) -> Mapping[str, Quantity]:

@@ -74,14 +74,11 @@ class CableRun:
 
     Examples
     --------
-    >>> from brian2 import cm, um, ohm, ms, mV
-    >>> import numpy as np
-    >>> from hh_brian import get_model, stimuli
-    >>> run = CableRun(get_model("hodgkin_huxley"), 1*cm, 476*um, 35.4*ohm*cm, 20, 100,
-    ...                0.01*ms, "exponential_euler", stimuli.constant(0*stimuli.CURRENT_DENSITY),
-    ...                np.zeros(20, bool), ("v",), 1, 0*mV, None)
+    >>> from brian2 import cm, ms
+    >>> from hh_brian.cable import Axon, plan_propagation
+    >>> run = plan_propagation("hodgkin_huxley", Axon(length=1*cm, compartments=100), 1*ms)
     >>> run.compartment_length
-    0.5 * mmetre
+    100. * umetre
     """
 
     model: Model
@@ -212,12 +209,9 @@ def plan_cable(run: CableRun) -> CablePlan:
 
     Examples
     --------
-    >>> from brian2 import cm, um, ohm, ms, mV
-    >>> import numpy as np
-    >>> from hh_brian import get_model, stimuli
-    >>> run = CableRun(get_model("hodgkin_huxley"), 1*cm, 476*um, 35.4*ohm*cm, 20, 100,
-    ...                0.01*ms, "exponential_euler", stimuli.constant(0*stimuli.CURRENT_DENSITY),
-    ...                np.zeros(20, bool), ("v",), 1, 0*mV, None)
+    >>> from brian2 import cm, ms
+    >>> from hh_brian.cable import Axon, plan_propagation
+    >>> run = plan_propagation("hodgkin_huxley", Axon(length=1*cm, compartments=100), 1*ms)
     >>> plan_cable(run).equations.splitlines()[-1]
     'v_last : volt'
     """
@@ -241,15 +235,12 @@ def cable_values(run: CableRun) -> dict[str, object]:
 
     Examples
     --------
-    >>> from brian2 import cm, um, ohm, ms, mV
-    >>> import numpy as np
-    >>> from hh_brian import get_model, stimuli
-    >>> run = CableRun(get_model("hodgkin_huxley"), 1*cm, 476*um, 35.4*ohm*cm, 20, 100,
-    ...                0.01*ms, "exponential_euler", stimuli.constant(0*stimuli.CURRENT_DENSITY),
-    ...                np.zeros(20, bool), ("v",), 1, 0*mV, None)
+    >>> from brian2 import cm, ms
+    >>> from hh_brian.cable import Axon, plan_propagation
+    >>> run = plan_propagation("hodgkin_huxley", Axon(length=1*cm, compartments=100), 1*ms)
     >>> values = cable_values(run)
     >>> float(values["phi"][0]), round(float(values["m"][0]), 4), int(values["stimulated"].sum())
-    (1.0, 0.0529, 0)
+    (1.0, 0.0529, 10)
     """
     n = run.n_compartments
     model = run.model
@@ -274,15 +265,13 @@ class BuiltCable:
 
     Examples
     --------
-    >>> from brian2 import cm, um, ohm, ms, mV
-    >>> import numpy as np
-    >>> from hh_brian import get_model, stimuli
-    >>> run = CableRun(get_model("passive_membrane"), 1*cm, 476*um, 35.4*ohm*cm, 20, 100,
-    ...                0.01*ms, "exponential_euler", stimuli.constant(0*stimuli.CURRENT_DENSITY),
-    ...                np.zeros(20, bool), (), 1, 0*mV, None)
+    >>> from brian2 import cm, ms
+    >>> from hh_brian.cable import Axon, plan_propagation
+    >>> run = plan_propagation("passive_membrane", Axon(length=1*cm, compartments=100), 1*ms,
+    ...                        record=[])
     >>> built = build_cable(plan_cable(run), np.zeros(100))
     >>> built.monitor is None, built.neuron.morphology.n
-    (True, 20)
+    (True, 100)
     """
 
     network: Network
@@ -298,15 +287,12 @@ def build_cable(plan: CablePlan, input_table, codeobj_class=None) -> BuiltCable:
 
     Examples
     --------
-    >>> from brian2 import cm, um, ohm, ms, mV
-    >>> import numpy as np
-    >>> from hh_brian import get_model, stimuli
-    >>> run = CableRun(get_model("passive_membrane"), 1*cm, 476*um, 35.4*ohm*cm, 20, 100,
-    ...                0.01*ms, "exponential_euler", stimuli.constant(0*stimuli.CURRENT_DENSITY),
-    ...                np.zeros(20, bool), ("v",), 1, 0*mV, None)
+    >>> from brian2 import cm, ms
+    >>> from hh_brian.cable import Axon, plan_propagation
+    >>> run = plan_propagation("passive_membrane", Axon(length=1*cm, compartments=100), 1*ms)
     >>> built = build_cable(plan_cable(run), np.zeros(100))
     >>> built.neuron.N, built.monitor.record_variables
-    (20, ['v'])
+    (100, ['v'])
     """
     dt = plan.dt * second
     clock = Clock(dt=dt, name="clock")
@@ -384,12 +370,11 @@ def input_table(run: CableRun) -> np.ndarray:
 
     Examples
     --------
-    >>> from brian2 import cm, um, ohm, ms, mV, uA
-    >>> import numpy as np
-    >>> from hh_brian import get_model, stimuli
-    >>> run = CableRun(get_model("passive_membrane"), 1*cm, 476*um, 35.4*ohm*cm, 20, 4,
-    ...                0.01*ms, "exponential_euler", stimuli.step(10*uA/cm**2, 0.02*ms),
-    ...                np.zeros(20, bool), ("v",), 1, 0*mV, None)
+    >>> from brian2 import cm, ms, uA
+    >>> from hh_brian.cable import Axon, plan_propagation
+    >>> from hh_brian import stimuli
+    >>> run = plan_propagation("passive_membrane", Axon(length=1*cm, compartments=100),
+    ...                        0.04*ms, stimuli.step(10*uA/cm**2, 0.02*ms))
     >>> input_table(run)  # 1 uA/cm^2 is 0.01 A/m^2
     array([0. , 0. , 0.1, 0.1])
     """

@@ -7,7 +7,6 @@ from brian2 import cm, kelvin, mm, ms, mV, ohm, um
 
 from hh_brian import celsius
 from hh_brian.cable import Axon, HeatBlock, block_temperature, propagate, velocity_sweep
-from hh_brian.targets import Target
 
 SHORT = Axon(length=2 * cm, compartments=100)
 
@@ -44,33 +43,26 @@ def test_a_map_in_a_local_pool_and_on_dask_is_the_same_map():
     assert np.array_equal(here.velocity.values, on_dask.velocity.values)
 
 
-class _MustNotRun(Target):
-    name = "must-not-run"
-
-    def run(self, plan):
-        raise AssertionError("ran")
-
-    def run_cable(self, run):
-        raise AssertionError("ran before the mistake was caught")
-
 
 @pytest.mark.parametrize("call, message", [
-    (lambda: velocity_sweep(grid={"g_X": [1, 2] * mV}), "grid: unknown name 'g_X'"),
-    (lambda: velocity_sweep(grid={"diameter": [1, 2] * mV}), "grid\\['diameter'\\]"),
-    (lambda: velocity_sweep(grid={"diameter": [100, -1] * um}, target=_MustNotRun()),
+    (lambda target: velocity_sweep(grid={"g_X": [1, 2] * mV}), "grid: unknown name 'g_X'"),
+    (lambda target: velocity_sweep(grid={"diameter": [1, 2] * mV}), "grid\\['diameter'\\]"),
+    (lambda target: velocity_sweep(grid={"diameter": [100, -1] * um}, target=target),
      "diameter: expected one positive value"),
-    (lambda: velocity_sweep(grid={"T": celsius([20, 50])}, target=_MustNotRun()),
+    (lambda target: velocity_sweep(grid={"T": celsius([20, 50])}, target=target),
      "outside the physical range of T"),
-    (lambda: velocity_sweep(grid={"T": celsius([20])}, params={"T": celsius(10)}),
+    (lambda target: velocity_sweep(grid={"T": celsius([20])}, params={"T": celsius(10)}),
      "params: 'T' is swept by the grid"),
-    (lambda: velocity_sweep(grid={}), "grid: expected a mapping"),
-    (lambda: velocity_sweep(grid={"T": celsius([20])}, record=["v"]), "record: not an option"),
-    (lambda: block_temperature(low=celsius(30), high=celsius(20)), "low, high: expected low"),
-    (lambda: block_temperature(tolerance=0 * kelvin), "tolerance: expected a positive"),
+    (lambda target: velocity_sweep(grid={}), "grid: expected a mapping"),
+    (lambda target: velocity_sweep(grid={"T": celsius([20])}, record=["v"]),
+     "record: not an option"),
+    (lambda target: block_temperature(low=celsius(30), high=celsius(20)),
+     "low, high: expected low"),
+    (lambda target: block_temperature(tolerance=0 * kelvin), "tolerance: expected a positive"),
 ])
-def test_bad_input_is_refused_before_anything_runs(call, message):
+def test_bad_input_is_refused_before_anything_runs(call, message, must_not_run):
     with pytest.raises(Exception, match=message):
-        call()
+        call(must_not_run)
 
 
 @pytest.mark.slow

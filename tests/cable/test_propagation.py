@@ -20,7 +20,6 @@ import hh_brian
 from hh_brian import celsius, stimuli
 from hh_brian.cable import Axon, SQUID_AXON, propagate
 from hh_brian.reference.cable import arrival_times, integrate_cable
-from hh_brian.targets import Target
 
 V_TOL = 1e-8  # mV
 ARRIVAL_TOL = 1e-9  # ms
@@ -85,52 +84,43 @@ def test_the_result_has_units_and_positions():
         wave.m
 
 
-class _MustNotRun(Target):
-    name = "must-not-run"
-
-    def run(self, plan):
-        raise AssertionError("ran")
-
-    def run_cable(self, run):
-        raise AssertionError("ran before the mistake was caught")
-
 
 @pytest.mark.parametrize("call, error, message", [
-    (lambda: Axon(diameter=-1 * um), ValueError, "diameter: expected one positive value"),
-    (lambda: Axon(length=0 * cm), ValueError, "length: expected one positive value"),
-    (lambda: Axon(length=5 * mV), DimensionMismatchError, "length: expected a length"),
-    (lambda: Axon(R_i=35.4 * ohm), DimensionMismatchError, "R_i: expected a resistivity"),
-    (lambda: Axon(length=1 * cm, compartment_length=0.3 * mm), ValueError,
+    (lambda target: Axon(diameter=-1 * um), ValueError, "diameter: expected one positive value"),
+    (lambda target: Axon(length=0 * cm), ValueError, "length: expected one positive value"),
+    (lambda target: Axon(length=5 * mV), DimensionMismatchError, "length: expected a length"),
+    (lambda target: Axon(R_i=35.4 * ohm), DimensionMismatchError, "R_i: expected a resistivity"),
+    (lambda target: Axon(length=1 * cm, compartment_length=0.3 * mm), ValueError,
      "compartment_length: expected a whole fraction of the length"),
-    (lambda: propagate(where=6 * cm, target=_MustNotRun()), ValueError,
+    (lambda target: propagate(where=6 * cm, target=target), ValueError,
      "where: 60 mm is off the axon"),
-    (lambda: propagate(where=(2 * mm, 1 * mm), target=_MustNotRun()), ValueError,
+    (lambda target: propagate(where=(2 * mm, 1 * mm), target=target), ValueError,
      "where: expected \\(start, stop\\) with start < stop"),
-    (lambda: propagate(temperature=celsius(60), target=_MustNotRun()), ValueError,
+    (lambda target: propagate(temperature=celsius(60), target=target), ValueError,
      r"outside the physical range of T \(\[0, 45\] degC\)"),
-    (lambda: propagate(temperature=18.5, target=_MustNotRun()), DimensionMismatchError,
+    (lambda target: propagate(temperature=18.5, target=target), DimensionMismatchError,
      "params\\['T'\\]: expected a temperature"),
-    (lambda: propagate("passive_membrane", temperature=celsius(20), target=_MustNotRun()),
+    (lambda target: propagate("passive_membrane", temperature=celsius(20), target=target),
      ValueError, "temperature: passive_membrane has no gates"),
-    (lambda: propagate(params={"g_Na": [100, 120] * mS / cm**2}, target=_MustNotRun()),
+    (lambda target: propagate(params={"g_Na": [100, 120] * mS / cm**2}, target=target),
      ValueError, "params: one axon at a time"),
-    (lambda: propagate(method="exact", target=_MustNotRun()), ValueError,
+    (lambda target: propagate(method="exact", target=target), ValueError,
      "method: expected one of euler, exponential_euler"),
-    (lambda: propagate(record=["w"], target=_MustNotRun()), ValueError,
+    (lambda target: propagate(record=["w"], target=target), ValueError,
      "record: unknown trace"),
-    (lambda: propagate(duration=0.015 * ms, target=_MustNotRun()), ValueError,
+    (lambda target: propagate(duration=0.015 * ms, target=target), ValueError,
      "duration: must be a whole number of steps"),
-    (lambda: propagate(current=stimuli.constant([1, 2] * uA / cm**2), target=_MustNotRun()),
+    (lambda target: propagate(current=stimuli.constant([1, 2] * uA / cm**2), target=target),
      ValueError, "current: one axon at a time"),
-    (lambda: propagate(axon="squid", target=_MustNotRun()), TypeError,
+    (lambda target: propagate(axon="squid", target=target), TypeError,
      "axon: expected an Axon"),
 ])
-def test_bad_input_is_refused_before_anything_compiles(call, error, message):
+def test_bad_input_is_refused_before_anything_compiles(call, error, message, must_not_run):
     with pytest.raises(error, match=message):
-        call()
+        call(must_not_run)
 
 
-def test_a_model_without_a_membrane_current_is_refused():
+def test_a_model_without_a_membrane_current_is_refused(must_not_run):
     model = hh_brian.Model(
         name="capacitor", source_name="capacitor", title="a bare capacitor",
         equations="dv/dt = I_stim / C_m : volt\nC_m : farad/meter**2 (constant)",
@@ -138,16 +128,16 @@ def test_a_model_without_a_membrane_current_is_refused():
         currents=(), v_init=-65 * mV, default_current=stimuli.constant(0 * uA / cm**2),
         duration=10 * ms, adds="", description="")
     with pytest.raises(ValueError, match="model: capacitor has no membrane current"):
-        propagate(model, target=_MustNotRun())
+        propagate(model, target=must_not_run)
 
 
-def test_compartments_long_for_the_length_constant_give_a_warning():
+def test_compartments_long_for_the_length_constant_give_a_warning(must_not_run):
     coarse = Axon(length=5 * cm, compartments=50)  # 1 mm: 0.14 of the resting 7 mm
     with pytest.warns(UserWarning, match="compartments: 1 mm is 0.14 of the resting length "
                                          "constant"):
         with pytest.raises(AssertionError, match="ran before"):
-            propagate(axon=coarse, target=_MustNotRun())
+            propagate(axon=coarse, target=must_not_run)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         with pytest.raises(AssertionError, match="ran before"):
-            propagate(axon=SQUID_AXON, target=_MustNotRun())  # 0.1 mm: no warning
+            propagate(axon=SQUID_AXON, target=must_not_run)  # 0.1 mm: no warning

@@ -61,7 +61,8 @@ def no_run(monkeypatch):
     (["--compartment-length", "0.3mm"],
      "--compartment-length: expected a whole fraction of the length"),
     (["--out", "axon.txt"], "--out: unknown file type '.txt'"),
-    (["--dt", "0.03ms", "--duration", "1ms"], "--duration: expected a whole number of steps of --dt 0.03 ms"),
+    (["--dt", "0.03ms", "--duration", "1ms"],
+     "--duration: expected a whole number of steps of --dt 0.03 ms"),
 ])
 def test_mistakes_are_one_line_before_anything_runs(argv, message, no_run, capsys):
     assert main(["propagate", "hodgkin_huxley", *argv]) == 2
