@@ -4,6 +4,7 @@ import pytest
 matplotlib.use("Agg")
 
 from hh_brian import reference  # noqa: E402
+from hh_brian.targets import Target  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -17,3 +18,19 @@ def reference_runs():
         return cache[source_name]
 
     return get
+
+
+class _MustNotRun(Target):
+    name = "must-not-run"
+
+    def run(self, plan):
+        raise AssertionError("ran before the mistake was caught")
+
+    def run_cable(self, run):
+        raise AssertionError("ran before the mistake was caught")
+
+
+@pytest.fixture
+def must_not_run():
+    """A target to pass where a mistake must be caught before anything runs."""
+    return _MustNotRun()
