@@ -18,6 +18,7 @@ from brian2.stateupdaters.base import StateUpdateMethod
 
 from ..core import units as _units
 from ..core.units import UnitTextError
+from ..core.wording import did_you_mean
 from ..stimuli import STIMULUS_KINDS
 from ..targets.registry import TARGETS
 
@@ -55,8 +56,8 @@ def known_name(name: str, valid, option: str, what: str, owner: str) -> str:
     hh_brian.cli.options.UsageError: --param: unknown parameter 'g_X' for HH; valid: g_Na, g_K
     """
     if name not in valid:
-        raise UsageError(f"{option}: unknown {what} {name!r} for {owner}; valid: "
-                         f"{', '.join(valid) or 'none'}")
+        raise UsageError(f"{option}: unknown {what} {name!r} for {owner};"
+                         f"{did_you_mean(name, valid)} valid: {', '.join(valid) or 'none'}")
     return name
 
 

@@ -16,6 +16,7 @@ from brian2 import mV, ms
 from .. import stimuli
 from ..core.errors import RecordingTooLarge
 from ..core.units import CURRENT_DENSITY
+from ..core.wording import counted
 from ..model.core import get_model
 from ..simulation.run import simulate
 from ..stimuli import STIMULUS_KINDS
@@ -156,7 +157,7 @@ def command(args) -> int:
     print(spike_line(spikes))
     v = np.asarray(result.v / mV)
     print(f"{model.name}: {float(duration / ms):g} ms, {len(result.t)} steps "
-          f"of {float(dt / ms):g} ms [{target}, {args.method}]; {len(spikes)} spikes; "
+          f"of {float(dt / ms):g} ms [{target}, {args.method}]; {counted(len(spikes), 'spike')}; "
           f"v from {v.min():.2f} to {v.max():.2f} mV")
     if out is not None:
         print("written to", write(result, out))

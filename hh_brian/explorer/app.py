@@ -23,6 +23,7 @@ import time
 
 from brian2 import ms
 
+from ..core.wording import counted
 from ..model.core import get_model
 from ..stimuli import STIMULUS_KINDS
 from ..targets.registry import get_target
@@ -302,7 +303,7 @@ class Explorer(pn.viewable.Viewer):
             return ""
         if snap.error:
             return f"<span style='color:#b00'>{snap.error}</span>"
-        return (f"<span class='hh-spike-count'>{snap.spike_count} spikes</span> · "
+        return (f"<span class='hh-spike-count'>{counted(snap.spike_count, 'spike')}</span> · "
                 f"{snap.rate:.1f} Hz · run {1000 * snap.seconds:.0f} ms")
 
     # --------------------------------------------------------------------------------------

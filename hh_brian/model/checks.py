@@ -15,6 +15,7 @@ from brian2 import Equations, Quantity, mV
 
 from ..core.ranges import GATE_RANGE, physical_range
 from ..core.units import check_dimension, show_value
+from ..core.wording import did_you_mean
 
 __all__ = ["RESERVED_NAMES", "STIMULUS_LINE", "check_in_range", "check_initial",
            "current_sign", "declared_parameters", "first_non_finite", "parse_equations",
@@ -112,8 +113,9 @@ def validate_params(model, overrides: Mapping | None) -> dict[str, Quantity]:
     for name, value in overrides.items():
         if name not in model.params:
             raise ValueError(
-                f"params: unknown parameter {name!r} for model {model.name!r}; "
-                f"valid names: {', '.join(sorted(model.params))}"
+                f"params: unknown parameter {name!r} for model {model.name!r};"
+                f"{did_you_mean(str(name), model.params)} valid names: "
+                f"{', '.join(sorted(model.params))}"
             )
         value = check_dimension(value, model.params[name], f"params[{name!r}]")
         if np.ndim(value) > 1:

@@ -17,6 +17,7 @@ import numpy as np
 from brian2 import Equations, Quantity
 
 from ..core.ranges import Interval, physical_range
+from ..core.wording import did_you_mean
 from ..stimuli import Stimulus
 from .checks import (RESERVED_NAMES, STIMULUS_LINE, check_in_range, current_sign,
                      declared_parameters, parse_equations, parse_with_stimulus, validate_params)
@@ -312,4 +313,6 @@ def get_model(model) -> Model:
         if model in (candidate.name, candidate.source_name):
             return candidate
     valid = ", ".join(f"{m.name} ({m.source_name})" for m in MODELS.values())
-    raise ValueError(f"model: unknown model {model!r}; valid names: {valid}")
+    names = [name for m in MODELS.values() for name in (m.name, m.source_name)]
+    raise ValueError(f"model: unknown model {model!r};{did_you_mean(model, names)} valid "
+                     f"names: {valid}")

@@ -84,11 +84,16 @@ def test_analyse_prints_fixed_points_and_fold(capsys):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["run", "neuron_func_9"], "unknown model 'neuron_func_9'; valid names: passive_membrane"),
+    (["run", "neuron_func_9"], "unknown model 'neuron_func_9'; did you mean 'neuron_func_7'? "
+                               "valid names: passive_membrane"),
+    (["run", "zebra"], "unknown model 'zebra'; valid names: passive_membrane"),
+    (["run", "hodgkin_huxley", "--param", "gNa=1mS/cm2"],
+     "--param: unknown parameter 'gNa' for hodgkin_huxley; did you mean 'g_Na'? valid: C_m"),
     (["run", "hodgkin_huxley", "--current", "5mV"],
      "--current: expected a current density such as 5uA/cm2, got '5mV'"),
     (["run", "hodgkin_huxley", "--param", "g_na=1mS/cm2"],
-     "--param: unknown parameter 'g_na' for hodgkin_huxley; valid: C_m, g_K"),
+     "--param: unknown parameter 'g_na' for hodgkin_huxley; did you mean 'g_Na'? valid: "
+     "C_m, g_K"),
     (["run", "hodgkin_huxley", "--param", "g_Na=1mV"], "--param g_Na: expected a conductance"),
     (["run", "hodgkin_huxley", "--target", "gpu"], "valid targets: cython, numpy"),
     (["run", "hodgkin_huxley", "--out", "x.txt", "--duration", "1ms", "--target", "numpy"],
@@ -560,3 +565,4 @@ def test_bifurcation_range_errors_name_the_option(no_diagram, capsys):
                  "5mS/cm2", "--no-cycles"]) == 2
     assert ("--range LOW: -5 mS/cm^2 is outside the physical range of g_K"
             in _error_line(capsys))
+
