@@ -94,8 +94,12 @@ def main(argv=None) -> int:
         message = str(error)
     except (ValueError, DimensionMismatchError) as error:
         message = name_option(str(error))
-    except IntegrationError as error:
-        message, status = str(error), DIVERGED
+    except IntegrationError as error:  # the advice in the command line's words
+        wording = {"dt": "a smaller --dt", "exponential_euler": "--method exponential_euler"}
+        advice = [wording[remedy] for remedy in error.remedies
+                  if hasattr(args, remedy if remedy == "dt" else "method")]
+        message = error.summary + (f"; try {' or '.join(advice)}" if advice else "")
+        status = DIVERGED
     except MissingExtra as error:  # an optional extra that is not installed
         message, status = str(error), 1
     print(f"hh-brian {args.command}: error: {' '.join(message.split())}", file=sys.stderr)

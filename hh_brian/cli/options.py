@@ -135,11 +135,19 @@ def target_name(name: str) -> str:
 
 
 def make_folder(path: pathlib.Path, argument: str) -> None:
-    """Create ``path`` now, so that a folder that cannot exist is refused before the run."""
+    """Create ``path`` now, so that a folder that cannot exist is refused before the run.
+
+    Only the last folder is created: a parent that does not exist is more likely a mistyped
+    path than a wish for a tree of new folders.
+    """
     if path.exists() and not path.is_dir():
         raise UsageError(f"{argument}: {str(path)!r} is a file, not a folder")
+    parent = path.absolute().parent
+    if not path.exists() and not parent.is_dir():
+        raise UsageError(f"{argument}: cannot create the folder {str(path)!r}: the folder "
+                         f"{str(parent)!r} does not exist")
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        path.mkdir(exist_ok=True)
     except (OSError, ValueError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise UsageError(f"{argument}: cannot create the folder {str(path)!r}: {reason}") \

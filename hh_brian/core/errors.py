@@ -39,11 +39,16 @@ class IntegrationError(ArithmeticError):
         which = ("" if self.neurons == (0,) else
                  f" in neuron(s) {list(self.neurons)[:10]}"
                  + (f" and {len(self.neurons) - 10} more" if len(self.neurons) > 10 else ""))
-        advice = ("a smaller dt" if method == "exponential_euler" else
-                  "a smaller dt or method='exponential_euler'")
-        super().__init__(f"{model}: the integration diverged{which}: the state became NaN or "
-                         f"infinite at t = {_ms(time)} with dt = {_ms(dt)} and method "
-                         f"{method!r}; try {advice}")
+        #: What happened, without the advice (the command line gives its own).
+        self.summary = (f"{model}: the integration diverged{which}: the state became NaN or "
+                        f"infinite at t = {_ms(time)} with dt = {_ms(dt)} and method "
+                        f"{method!r}")
+        #: What to try: ``("dt",)`` or ``("dt", "exponential_euler")``.
+        self.remedies = ("dt",) if method == "exponential_euler" else ("dt", "exponential_euler")
+        advice = " or ".join({"dt": "a smaller dt",
+                              "exponential_euler": "method='exponential_euler'"}[remedy]
+                             for remedy in self.remedies)
+        super().__init__(f"{self.summary}; try {advice}")
 
     def __reduce__(self):  # picklable, for process pools
         return (type(self), (self.model, self.time, self.dt, self.method, self.neurons))

@@ -341,6 +341,8 @@ def test_argparse_mistakes_are_one_line_naming_the_option(argv, message, capsys)
     ("", "--out: expected a file name such as hh.png; got ''"),
     ("blocker/hh.png", "--out: 'blocker' is a file, not a folder"),
     ("folder.png", "--out: 'folder.png' is a folder"),
+    ("missing/deeper/hh.png", "--out: cannot create the folder 'missing/deeper': the folder "
+                              "'TMP/missing' does not exist"),
 ])
 def test_the_output_file_is_checked_before_the_run(out, message, no_run, tmp_path, capsys,
                                                    monkeypatch):
@@ -348,14 +350,15 @@ def test_the_output_file_is_checked_before_the_run(out, message, no_run, tmp_pat
     (tmp_path / "blocker").write_text("")
     (tmp_path / "folder.png").mkdir()
     assert main(["run", "hodgkin_huxley", "--out", out]) == 2
-    assert message in _error_line(capsys)
+    assert message.replace("TMP", str(tmp_path)) in _error_line(capsys)
+    assert not (tmp_path / "missing").exists()  # no tree of folders from a mistyped path
 
 
 def test_the_output_folder_is_created_before_the_run(fake_run, tmp_path, capsys, monkeypatch):
     written = []
     monkeypatch.setattr(hh_brian.cli.run, "write",
                         lambda result, path: written.append(path) or path)
-    out = tmp_path / "new" / "deeper" / "hh.csv"
+    out = tmp_path / "new" / "hh.csv"  # the last folder of the path is created
     assert main(["run", "hodgkin_huxley", "--out", str(out)]) == 0
     assert out.parent.is_dir() and written == [out]
     assert f"written to {out}" in capsys.readouterr().out
@@ -500,7 +503,7 @@ def test_a_diverged_run_is_one_line_and_status_3(capsys):
     err = capsys.readouterr().err
     assert err == ("hh-brian run: error: hodgkin_huxley: the integration diverged: the state "
                    "became NaN or infinite at t = 14.2 ms with dt = 0.1 ms and method 'euler'; "
-                   "try a smaller dt or method='exponential_euler'\n")
+                   "try a smaller --dt or --method exponential_euler\n")  # the CLI's words
 
 
 # --------------------------------------------------------------------------------------------

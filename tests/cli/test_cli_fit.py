@@ -201,7 +201,9 @@ def test_a_diverged_fit_is_status_3(recording, monkeypatch, capsys):
     _replace_fit_trace(monkeypatch, diverge)
     assert main(["fit", "passive_membrane", str(recording), "--free", "g_L=0.1..2mS/cm2",
                  "--dt", "0.1ms", "--quiet"]) == DIVERGED
-    assert "the integration diverged" in _error_line(capsys)
+    line = _error_line(capsys)
+    # The advice in the command's own words: fit has --dt, but no --method.
+    assert "the integration diverged" in line and line.rstrip().endswith("try a smaller --dt")
 
 
 # --------------------------------------------------------------------------------------------
