@@ -51,6 +51,11 @@ __all__ = [
 
 # Times within this fraction of a step of a grid point count as on it (t is floating point).
 _GRID_TOLERANCE = 1e-9
+#: Steps that every feature of an input must span at least (a pulse's width, a phase of the
+#: protocol, a sine's period, the noise's smoothing width): each edge of a feature falls on
+#: the step at or after it, so a feature of 4 steps is kept to within a quarter of its length,
+#: and one shorter than a step can vanish between two steps.
+MIN_FEATURE_STEPS = 4
 
 
 def step_index(time, dt, argument: str = "time") -> int:
@@ -62,6 +67,10 @@ def step_index(time, dt, argument: str = "time") -> int:
     check_dimension(time, ms, argument)
     x = float(time / dt)
     return int(math.ceil(x - _GRID_TOLERANCE))
+
+
+def _ms(value) -> str:
+    return f"{float(value / ms):.4g} ms"
 
 
 def _amplitude(value, argument: str) -> Quantity:
@@ -117,6 +126,35 @@ class Stimulus:
 
         :func:`hh_brian.simulate` calls it before anything is compiled or run.
         """
+
+    def check_resolution(self, n_steps: int, dt) -> None:
+        """Raise ValueError if integration steps of ``dt`` would skip or distort the input:
+        if one of its :meth:`features` spans fewer than :data:`MIN_FEATURE_STEPS` steps.
+
+        :func:`hh_brian.simulate` calls it, after :meth:`check_steps`, before anything is
+        compiled or run. (A recording's samples may be coarser than its current's: there
+        :meth:`check_steps` alone applies.)
+
+        Examples
+        --------
+        >>> from brian2 import uA, cm, ms
+        >>> from hh_brian import stimuli
+        >>> stimuli.pulse(5*uA/cm**2, 10*ms, 11*ms).check_resolution(2, 100*ms)
+        Traceback (most recent call last):
+        ...
+        ValueError: dt: 100 ms is too long for the input's pulse from 10 ms to 11 ms (1 ms), which needs at least 4 steps; give dt <= 0.25 ms
+        """
+        duration = n_steps * dt
+        for length, what in self.features(duration):
+            if length < MIN_FEATURE_STEPS * dt * (1 - _GRID_TOLERANCE):
+                raise ValueError(f"dt: {_ms(dt)} is too long for the input's {what} "
+                                 f"({_ms(length)}), which needs at least {MIN_FEATURE_STEPS} "
+                                 f"steps; give dt <= {_ms(length / MIN_FEATURE_STEPS)}")
+
+    def features(self, duration) -> list:
+        """The time scales of the input over a run of ``duration``: ``(length, what)`` pairs,
+        such as a pulse's width or a sine's period, each of which the steps must resolve."""
+        return []
 
     def factors(self, n_steps: int, dt):
         """``(amplitude, waveform)`` with ``samples = amplitude × waveform``, or None.
@@ -180,6 +218,11 @@ class Step(_Shaped):
     start: Quantity
     stop: Quantity | None
 
+    def features(self, duration):
+        if self.stop is None:
+            return []
+        return [(self.stop - self.start, f"pulse from {_ms(self.start)} to {_ms(self.stop)}")]
+
     def waveform(self, n_steps, dt):
         wave = np.zeros(n_steps)
         first = step_index(self.start, dt, "start")
@@ -195,6 +238,9 @@ class Protocol(_Shaped):
     The boundaries are step indices computed from the number of steps n, as the source
     computes them, so they fall at T/5, 2T/5, 3T/5 and 4T/5 of any run.
     """
+
+    def features(self, duration):
+        return [(duration / 5, "protocol, whose steps last a fifth of the run each")]
 
     def waveform(self, n_steps, dt):
         wave = np.zeros(n_steps)
@@ -216,13 +262,35 @@ class SmoothedNoise(_Shaped):
     sigma: Quantity
     seed: int
 
-    def waveform(self, n_steps, dt):
+    def features(self, duration):
+        return [(self.sigma, "noise, smoothed over sigma")]
+
+    def window(self, dt) -> np.ndarray:
+        """The smoothing window at steps of ``dt``: ``gaussian(M, sigma/dt) / M``."""
         from scipy.signal.windows import gaussian
 
-        white = np.random.RandomState(self.seed).randn(n_steps)
         width = float(self.sigma / dt)
         window_length = round(2 * 4 * width)
-        window = gaussian(window_length, std=width) / window_length
+        return gaussian(window_length, std=width) / window_length
+
+    def standard_deviation(self, dt) -> Quantity:
+        """The standard deviation of the input at steps of ``dt``, away from the run's ends
+        (where the window reaches past them): ``|amplitude| · ‖window‖₂``. The notebook's
+        white noise has unit variance per step, so it depends on ``dt``.
+
+        Examples
+        --------
+        >>> from brian2 import uA, cm, ms
+        >>> noise = smoothed_noise(140*uA/cm**2, sigma=6*ms)  # the notebook's input
+        >>> round(float(noise.standard_deviation(0.01*ms) / (uA/cm**2)), 4)
+        0.9512
+        """
+        return abs(self.amplitude) * float(np.sqrt(np.sum(self.window(dt) ** 2)))
+
+    def waveform(self, n_steps, dt):
+        white = np.random.RandomState(self.seed).randn(n_steps)
+        window = self.window(dt)
+        window_length = len(window)
         # numpy's "same" mode: the centre of the full convolution, n_steps long (numpy itself
         # would return the window's length when the window is the longer).
         first = (window_length - 1) // 2
@@ -237,6 +305,9 @@ class Ramp(Stimulus):
     amplitude_stop: Quantity
     start: Quantity
     stop: Quantity
+
+    def features(self, duration):
+        return [(self.stop - self.start, f"ramp from {_ms(self.start)} to {_ms(self.stop)}")]
 
     def samples(self, n_steps, dt):
         t = np.arange(n_steps) * float(dt / ms)
@@ -270,6 +341,13 @@ class Sine(Stimulus):
     start: Quantity
     stop: Quantity | None
 
+    def features(self, duration):
+        found = [(1 / self.frequency, f"sine of {float(self.frequency / Hz):g} Hz, over a period")]
+        if self.stop is not None:
+            found.append((self.stop - self.start,
+                          f"sine from {_ms(self.start)} to {_ms(self.stop)}"))
+        return found
+
     def samples(self, n_steps, dt):
         t = np.arange(n_steps) * float(dt / ms)
         first = step_index(self.start, dt)
@@ -296,6 +374,12 @@ class Sampled(Stimulus):
 
     values: Quantity
     dt: Quantity | None = None
+
+    def check_resolution(self, n_steps, dt):
+        if self.dt is not None and self.dt < dt * (1 - _GRID_TOLERANCE):
+            raise ValueError(f"dt: {_ms(dt)} is longer than the sampled current's spacing "
+                             f"({_ms(self.dt)}): steps would skip samples; give dt <= "
+                             f"{_ms(self.dt)}")
 
     def check_steps(self, n_steps, dt):
         n_given = np.shape(self.values)[-1]
@@ -333,6 +417,10 @@ class Sum(Stimulus):
     def check_steps(self, n_steps, dt):
         for term in self.terms:
             term.check_steps(n_steps, dt)
+
+    def check_resolution(self, n_steps, dt):
+        for term in self.terms:
+            term.check_resolution(n_steps, dt)
 
     def samples(self, n_steps, dt):
         size = self.batch_size

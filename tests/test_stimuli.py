@@ -103,3 +103,15 @@ def test_smoothed_noise_has_one_sample_per_step_even_when_its_window_is_longer()
     white = np.random.RandomState(1).randn(5000)
     np.testing.assert_allclose(np.asarray(long), np.convolve(white, window, "same"),
                                rtol=1e-14, atol=0)  # the unit's scaling: an ulp or so
+
+
+def test_the_noise_standard_deviation_is_that_of_its_samples():
+    # 200 s at 0.1 ms: the smoothed noise decorrelates over about 2·sqrt(pi)·sigma = 21 ms,
+    # so the samples hold about 9,400 independent values and the sample SD has a relative
+    # standard error of about 1/sqrt(2·9400) = 0.7 %; 3 % is more than 4 of those.
+    noise = stimuli.smoothed_noise(140 * uA / cm**2, sigma=6 * ms, seed=3)
+    dt = 0.1 * ms
+    samples = noise.samples(2_000_000, dt) / (uA / cm**2)
+    inner = samples[len(noise.window(dt)):-len(noise.window(dt))]  # away from the ends
+    assert np.std(inner) == pytest.approx(float(noise.standard_deviation(dt) / (uA / cm**2)),
+                                          rel=0.03)

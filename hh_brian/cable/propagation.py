@@ -243,6 +243,7 @@ def plan_propagation(model="hodgkin_huxley", axon: Axon = SQUID_AXON, duration=1
         raise ValueError("current: one axon at a time: give one time course, not one per "
                          "neuron")
     stimulus.check_steps(n_steps, dt)
+    stimulus.check_resolution(n_steps, dt)
     stimulated = axon.compartments_at(_DEFAULT_WHERE if where is None else where)
     record = _check_record(record, model)
     record_every = 1 if record_dt is None else whole_steps(

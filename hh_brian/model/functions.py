@@ -17,7 +17,8 @@ from brian2.core.namespace import DEFAULT_UNITS
 from .checks import parse_with_stimulus
 from .core import Model, get_model
 
-__all__ = ["ModelFunctions", "constant_subexpressions", "with_constants_as_parameters"]
+__all__ = ["ModelFunctions", "constant_subexpressions", "time_constants",
+           "with_constants_as_parameters"]
 
 
 def _exprel(x):
@@ -110,6 +111,40 @@ class ModelFunctions:
         for gate, (steady_state, _) in self.model.gates.items():
             values[gate] = held[gate] if gate in held else self.value(steady_state, v=v)
         return values
+
+
+def time_constants(model, state: dict) -> dict:
+    """The time constant of each state variable at ``state``: ``1 / |∂(dx/dt)/∂x|`` with the
+    other variables held, in seconds (inf where x does not act on its own derivative).
+
+    For a gate this is its tau (its equation is linear in itself); for v, the membrane's
+    time constant C / (the slope of the total membrane current). Parameters given per
+    neuron give one value per neuron.
+
+    Parameters
+    ----------
+    model : Model or str
+    state : dict
+        SI values of every state variable (see :meth:`ModelFunctions.with_steady_gates`).
+
+    Examples
+    --------
+    >>> f = ModelFunctions("hodgkin_huxley")
+    >>> taus = time_constants("hodgkin_huxley", f.with_steady_gates(-0.065, {}))
+    >>> {name: round(float(tau) * 1e3, 4) for name, tau in taus.items()}  # ms; m: 1/(alpha+beta)
+    {'v': 1.4766, 'n': 5.4586, 'm': 0.2368, 'h': 8.516}
+    """
+    functions = ModelFunctions(model)
+    taus = {}
+    for name in functions.model.state_variables:
+        x = np.asarray(state[name], dtype=float)
+        step = 1e-6 * max(1.0, float(np.max(np.abs(x))))  # 1 uV for v, 1e-6 for a gate
+        ahead = functions.derivative(name, **{**state, name: x + step})
+        behind = functions.derivative(name, **{**state, name: x - step})
+        slope = np.abs(ahead - behind) / (2 * step)
+        with np.errstate(divide="ignore"):
+            taus[name] = np.where(slope > 0, 1.0 / np.where(slope > 0, slope, 1.0), np.inf)
+    return taus
 
 
 def constant_subexpressions(model) -> tuple[str, ...]:

@@ -5,18 +5,26 @@ from __future__ import annotations
 from typing import Mapping
 
 import numpy as np
-from brian2 import mV, ms
+from brian2 import mV, ms, second, volt
 from brian2.stateupdaters.base import StateUpdateMethod
 
 from ..core.units import check_dimension, positive_time, whole_steps
 from ..model.checks import check_initial
 from ..model.core import Model, get_model
+from ..model.functions import ModelFunctions, time_constants
 from ..stimuli import as_stimulus
 from ..targets.base import DEFAULT_MEMORY_LIMIT, RunPlan
 from ..targets.registry import get_target
 from .progress import ProgressBar
 
-__all__ = ["plan_run"]
+__all__ = ["STABLE_STEP", "plan_run"]
+
+#: The longest step an explicit method may take, in units of the fastest time constant where
+#: the run starts: forward Euler multiplies the error of a variable of time constant tau by
+#: (1 - dt/tau) each step, which grows for dt > 2 tau. Exponential Euler integrates each
+#: variable exactly with the others held, so no step makes it unstable (the input's features
+#: still bound its dt).
+STABLE_STEP = 2
 
 
 def plan_run(model, duration=None, current=None, *, dt=0.01 * ms, method="euler",
@@ -69,7 +77,10 @@ record_dt, spike_threshold, memory_limit, progress, track_peak
     _check_method(method)
     stimulus = as_stimulus(current, default=model.default_current)
     stimulus.check_steps(n_steps, dt)
+    stimulus.check_resolution(n_steps, dt)
     initial = {"v": model.v_init, **check_initial(model, initial)}
+    if method != "exponential_euler":
+        _check_stable_step(model, initial, dt, method)
     all_traces = model.state_variables + tuple(model.currents) + ("I_stim",)
     record = _check_record(record, all_traces)
     record_every = 1 if record_dt is None else whole_steps(
@@ -88,6 +99,26 @@ record_dt, spike_threshold, memory_limit, progress, track_peak
                       spike_threshold=spike_threshold, progress=progress,
                       track_peak=bool(track_peak), target=runner,
                       memory_limit=DEFAULT_MEMORY_LIMIT if memory_limit is None else memory_limit)
+
+
+def _check_stable_step(model: Model, initial: dict, dt, method: str) -> None:
+    """Refuse a step longer than :data:`STABLE_STEP` times the model's fastest time constant
+    at the run's initial state, naming the variable and its time constant."""
+    v = np.asarray(initial["v"] / volt, dtype=float)
+    held = {gate: np.asarray(value, dtype=float) for gate, value in initial.items()
+            if gate != "v"}
+    state = ModelFunctions(model).with_steady_gates(v, held)
+    taus = {name: float(np.min(tau)) for name, tau in time_constants(model, state).items()}
+    fastest = min(taus, key=taus.get)
+    limit = STABLE_STEP * taus[fastest] * second
+    if dt > limit * (1 + 1e-9):
+        where = f"{float(np.min(v) * 1e3):.4g} mV" if np.ndim(v) == 0 or np.ptp(v) == 0 \
+            else "the initial state"
+        raise ValueError(f"dt: {float(dt / ms):.4g} ms is more than {STABLE_STEP} times the "
+                         f"model's fastest time constant (that of {fastest}, "
+                         f"{taus[fastest] * 1e3:.4g} ms at v = {where}), beyond which method "
+                         f"{method!r} is unstable; give dt <= {float(limit / ms):.4g} ms, or "
+                         f"the method exponential_euler")
 
 
 def _check_record(record, all_traces) -> tuple:

@@ -69,7 +69,9 @@ class RunPlan:
     progress : callable or None
         Brian2's report callback.
     track_peak : bool
-        Keep each neuron's highest v over the run (``v_peak``), whatever is recorded.
+        Keep each neuron's highest v over the run (``v_peak``) and its v averaged over the
+        last :data:`~hh_brian.targets.network.AVERAGE_WINDOW` (``v_average``), whatever is
+        recorded.
     target : Target or None
         Where the plan runs (None only for a plan made by hand, not yet placed).
     batch : bool
@@ -167,6 +169,7 @@ class RunPlan:
         if current is not None:
             stimulus = as_stimulus(current)
             stimulus.check_steps(self.n_steps, self.dt)
+            stimulus.check_resolution(self.n_steps, self.dt)
         values = dict(self.initial)
         values.update(check_initial(model, initial))
         return RunPlan.of(model, stimulus, values, n_steps=self.n_steps, dt=self.dt,
@@ -324,6 +327,10 @@ class Recording:
     v_peak : Quantity or None
         Per neuron: the highest v over the run, initial and final state included (with
         ``track_peak``; None otherwise).
+    v_average : Quantity or None
+        Per neuron: v averaged over the last
+        :data:`~hh_brian.targets.network.AVERAGE_WINDOW` of the run, with an exponential
+        window (with ``track_peak``; None otherwise).
 
     Examples
     --------
@@ -344,6 +351,7 @@ class Recording:
     time_finite: Quantity
     v_end: Quantity | None = None
     v_peak: Quantity | None = None
+    v_average: Quantity | None = None
 
 
 class Target(abc.ABC):

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from brian2 import DimensionMismatchError, cm, mS, ms, mV, nA, second, uA, uF
+from brian2 import DimensionMismatchError, Hz, cm, mS, ms, mV, nA, second, uA, uF
 
 import hh_brian
 from hh_brian import stimuli
@@ -209,3 +209,53 @@ def test_values_in_messages_are_in_the_sources_units():
                           target=_MustNotRun())
     with pytest.raises(ValueError, match=r"steps of dt = 0\.01 ms; got 1\.005 ms"):
         hh_brian.simulate("hodgkin_huxley", 1.005 * ms, target=_MustNotRun())
+
+
+# A step too long for the input or for the model: refused before anything runs, naming both.
+
+
+@pytest.mark.parametrize("current, dt, message", [
+    (None, 100 * ms, r"dt: 100 ms is too long for the input's protocol, whose steps last a "
+                     r"fifth of the run each \(40 ms\), which needs at least 4 steps; give dt "
+                     r"<= 10 ms"),
+    (stimuli.pulse(5 * uA / cm**2, 10 * ms, 10.5 * ms), 0.2 * ms,
+     r"input's pulse from 10 ms to 10.5 ms \(0.5 ms\).*give dt <= 0.125 ms"),
+    (stimuli.ramp(0 * uA / cm**2, 5 * uA / cm**2, 10 * ms, 10.6 * ms), 0.2 * ms, r"ramp from"),
+    (stimuli.sine(1 * uA / cm**2, 5000 * Hz), 0.1 * ms, r"sine of 5000 Hz, over a period"),
+    (stimuli.smoothed_noise(1 * uA / cm**2, sigma=0.3 * ms), 0.1 * ms, r"noise, smoothed"),
+    (stimuli.sampled(np.zeros(20) * uA / cm**2, dt=0.05 * ms), 0.1 * ms,
+     r"dt: 0.1 ms is longer than the sampled current's spacing \(0.05 ms\)"),
+    # In a sum, each term is checked.
+    (stimuli.constant(1 * uA / cm**2) + stimuli.pulse(5 * uA / cm**2, 0 * ms, 0.1 * ms),
+     0.05 * ms, r"pulse from 0 ms to 0.1 ms"),
+])
+def test_a_step_that_would_skip_the_input_is_refused(current, dt, message):
+    with pytest.raises(ValueError, match=message):
+        hh_brian.plan_run("hodgkin_huxley", 200 * ms, current, dt=dt, target="numpy")
+
+
+def test_a_step_at_the_limit_of_the_input_runs():
+    plan = hh_brian.plan_run("hodgkin_huxley", 20 * ms,
+                             stimuli.pulse(5 * uA / cm**2, 10 * ms, 10.4 * ms), dt=0.1 * ms,
+                             target="numpy")
+    assert plan.n_steps == 200
+
+
+def test_an_explicit_step_beyond_the_fastest_time_constant_is_refused():
+    # HH at rest: tau_m = 1/(alpha_m + beta_m) = 1/(2.5/(e^2.5 - 1) + 4) ms = 0.2368 ms, the
+    # fastest; forward Euler grows errors beyond twice that.
+    with pytest.raises(ValueError, match=r"dt: 0.5 ms is more than 2 times the model's fastest "
+                                         r"time constant \(that of m, 0.2368 ms at v = -65 "
+                                         r"mV\).*give dt <= 0.4735 ms, or the method "
+                                         r"exponential_euler"):
+        hh_brian.plan_run("hodgkin_huxley", 100 * ms, dt=0.5 * ms)
+    # Warmer, the rates are faster: at 36.3 degC tau_m is 3**3 = 27 times shorter.
+    with pytest.raises(ValueError, match=r"that of m, 0.008769 ms"):
+        hh_brian.plan_run("hodgkin_huxley", 100 * ms, dt=0.02 * ms,
+                          params={"T": hh_brian.celsius(36.3)})
+    # Exponential Euler is stable at any step: only the input bounds it.
+    assert hh_brian.plan_run("hodgkin_huxley", 100 * ms, dt=0.5 * ms,
+                             method="exponential_euler").n_steps == 200
+    # The state it starts from counts: a held gate, or another v.
+    with pytest.raises(ValueError, match=r"at v = -40 mV"):
+        hh_brian.plan_run("hodgkin_huxley", 100 * ms, dt=0.4 * ms, initial={"v": -40 * mV})

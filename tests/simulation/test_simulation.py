@@ -151,13 +151,21 @@ def test_other_integration_methods_by_name():
     assert np.any(np.asarray(euler.v) != np.asarray(rk4.v))
 
 
-def test_unstable_integration_is_an_error():
-    # dt * g_L / C_m = 5000: each Euler step multiplies v - E_L by -4999, so that
-    # |v - E_L| = 5 mV * 4999**k first exceeds the largest double (1.8e308) at k = 84.
-    with pytest.raises(hh_brian.IntegrationError, match="at t = 42 ms with dt = 0.5 ms"):
+def test_a_step_beyond_the_stable_one_is_refused_before_the_run():
+    # dt * g_L / C_m = 5000: each Euler step would multiply v - E_L by -4999. The membrane's
+    # time constant is C_m / g_L = 1e-4 ms, and forward Euler is stable up to twice that.
+    with pytest.raises(ValueError, match=r"dt: 0.5 ms is more than 2 times the model's "
+                                         r"fastest time constant \(that of v, 0.0001 ms"):
         hh_brian.simulate("passive_membrane", 100 * ms, 0 * UA_CM2, target="numpy",
                           dt=0.5 * ms, params={"g_L": 1e4 * mS / cm**2},
                           initial={"v": -60 * mV})
+
+
+def test_unstable_integration_is_an_error():
+    # Stable at rest (dt below 2 tau_m = 0.47 ms), forward Euler at 0.1 ms diverges in HH's
+    # first spike, where tau_m falls to 0.04 ms (as the README shows).
+    with pytest.raises(hh_brian.IntegrationError, match="at t = 14.2 ms with dt = 0.1 ms"):
+        hh_brian.simulate("hodgkin_huxley", 50 * ms, target="numpy", dt=0.1 * ms)
 
 
 def test_to_arrays_gives_source_units():
