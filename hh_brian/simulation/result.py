@@ -68,6 +68,10 @@ class SimulationResult(TracesByName):
     v_peak : Quantity or None
         With ``track_peak``: the highest v over the run, from the initial state to the end;
         NaN for a neuron that diverged.
+    v_average : Quantity or None
+        With ``track_peak``: v averaged over the last
+        :data:`~hh_brian.targets.network.AVERAGE_WINDOW` (50 ms) of the run, with an
+        exponential window; NaN for a neuron that diverged.
 
     Examples
     --------
@@ -98,6 +102,7 @@ class SimulationResult(TracesByName):
     diverged: Mapping[int, Quantity] = field(default_factory=dict)
     v_end: Quantity | None = None
     v_peak: Quantity | None = None
+    v_average: Quantity | None = None
 
     @property
     def params(self) -> Mapping[str, Quantity]:

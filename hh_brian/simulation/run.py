@@ -79,7 +79,8 @@ def simulate(model, duration=None, current=None, *, dt=0.01 * ms, method="euler"
         a callable is used as Brian2's report callback
         ``f(elapsed, fraction_completed, start, duration)``.
     track_peak : bool, default False
-        Keep each neuron's highest v over the run (``result.v_peak``) without recording v.
+        Keep each neuron's highest v over the run (``result.v_peak``) and its v averaged
+        over the last 50 ms (``result.v_average``) without recording v.
 
     Returns
     -------
@@ -155,7 +156,8 @@ def run_plan(plan: RunPlan) -> SimulationResult:
         spike_threshold=plan.spike_threshold, spike_events=recording.spike_events,
         diverged={k: step * dt for k, step in diverged.items()},
         v_end=_per_neuron(recording.v_end, batch, diverged),
-        v_peak=_per_neuron(recording.v_peak, batch, diverged))
+        v_peak=_per_neuron(recording.v_peak, batch, diverged),
+        v_average=_per_neuron(recording.v_average, batch, diverged))
 
 
 def _per_neuron(values, batch: bool, diverged: dict):

@@ -57,9 +57,9 @@ def sweep(model, grid: dict, current=None, *, duration=None, product: bool = Tru
     -------
     xarray.Dataset
         One variable per measure of :data:`hh_brian.sweeps.regimes.MEASURES` (``spike_count``,
-        ``rate``, ``first_spike``, ``v_peak``, ``v_end``, ``diverged``, ``diverged_at``,
-        ``regime``), over one dimension per swept name; coordinates in the display units
-        named by their ``units`` attribute. ``regime`` carries the CF attributes
+        ``rate``, ``first_spike``, ``v_peak``, ``v_end``, ``v_average``, ``diverged``,
+        ``diverged_at``, ``regime``), over one dimension per swept name; coordinates in the
+        display units named by their ``units`` attribute. ``regime`` carries the CF attributes
         ``flag_values`` and ``flag_meanings``. ``to_netcdf`` writes it with scipy.
 
     Examples

@@ -20,6 +20,13 @@ regimes, over a run of length T with the window W = [transient, T):
 ``rest``
     no spike at all, and v at the end below ``block_level``.
 
+"v at the end" is v averaged over the last 50 ms of the run (``v_average``, an exponential
+window; :data:`~hh_brian.targets.network.AVERAGE_WINDOW`) when the run tracked it
+(``track_peak=True``, as every sweep's runs do), and the last sample otherwise. Near the block, v rings about its
+depolarised rest for a long time (10–20 ms a period in HH), and its last sample falls
+above or below the level depending on the phase at which the run happens to end: the
+average does not.
+
 A spike is what :meth:`hh_brian.SimulationResult.spike_times` counts (an excursion above
 0 mV that rises 5 mV above it and comes back within 5 ms). In the HH model (source
 parameters, 200 ms, W = [100 ms, 200 ms)) a constant 0 µA/cm² rests, 3 µA/cm² gives one
@@ -49,6 +56,7 @@ MEASURES = {
     "first_spike": ("ms", "time of the first spike (NaN: none)"),
     "v_peak": ("mV", "highest v over the run"),
     "v_end": ("mV", "v at the end of the run"),
+    "v_average": ("mV", "v averaged over the last 50 ms of the run (exponential window)"),
     "diverged": ("1", "the state became NaN or infinite"),
     "diverged_at": ("ms", "time the state first became NaN or infinite (NaN: never)"),
     "regime": ("1", "index into REGIMES: " + ", ".join(f"{k} {name}"
@@ -66,7 +74,7 @@ def classify(spike_count, late_count, v_end, diverged, block_level=BLOCK_LEVEL) 
     late_count : array of int
         Spikes in the window after the transient.
     v_end : Quantity (voltage)
-        v at the end of the run.
+        v at the end of the run (:func:`measure` passes v averaged over its last 50 ms).
     diverged : array of bool
     block_level : Quantity (voltage)
 
@@ -143,11 +151,13 @@ def measure(result, transient=None, block_level=BLOCK_LEVEL) -> dict[str, np.nda
     starts = np.flatnonzero(np.r_[True, np.diff(neurons) != 0]) if neurons.size else []
     first[neurons[starts]] = times[starts]  # the table is ordered by neuron, then time
     v_end = result.v_end
+    settled = result.v_end if result.v_average is None else result.v_average
     v_peak = result.v_peak if result.v_peak is not None else np.full(n, np.nan) * volt
     window = float((duration - transient) / second)
     rate = np.where(diverged, np.nan, late / window)
     return {"spike_count": count, "rate": rate, "first_spike": first,
             "v_peak": np.asarray(v_peak / mV, dtype=float),
-            "v_end": np.asarray(v_end / mV, dtype=float), "diverged": diverged,
+            "v_end": np.asarray(v_end / mV, dtype=float),
+            "v_average": np.asarray(settled / mV, dtype=float), "diverged": diverged,
             "diverged_at": diverged_at,
-            "regime": classify(count, late, v_end, diverged, block_level)}
+            "regime": classify(count, late, settled, diverged, block_level)}

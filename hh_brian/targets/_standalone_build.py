@@ -219,6 +219,7 @@ def main(folder: pathlib.Path) -> None:
              "v_end": device.get_array_filename(group.variables["v"])}
     if plan.track_peak:
         files["v_peak"] = device.get_array_filename(group.variables["v_peak"])
+        files["v_average"] = device.get_array_filename(group.variables["v_average"])
     dims, n_recorded = {}, plan.n_neurons
     if built.state_monitor is not None:
         monitor = built.state_monitor

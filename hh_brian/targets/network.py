@@ -21,19 +21,22 @@ the spikes-only mode's ``dtime_above_threshold/dt = int(v >= θ)`` and ``dtime_a
     and the reset sets them back to 0. The spike's onset is the event's time minus the time
     above θ; whether the excursion was brief and high enough to be a spike is decided
     afterwards, exactly as for a recorded trace.
-with ``track_peak``, ``v_peak : volt``
+with ``track_peak``, ``v_peak : volt`` and ``v_average : volt``
     the highest v so far, updated at the end of every step (operation ``peak``) and
-    starting at the initial v, so that it covers every state of the run without recording v.
+    starting at the initial v, so that it covers every state of the run without recording v;
+    and v averaged over the last :data:`AVERAGE_WINDOW` of the run
+    (an exponential average: each step moves it by 1 - exp(-dt/window) of the way to v).
 """
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
 from brian2 import (Clock, Equations, Function, Network, NeuronGroup, Quantity, SpikeMonitor,
-                    StateMonitor, TimedArray, second, volt)
+                    StateMonitor, TimedArray, ms, second, volt)
 
 from ..core.traces import MIN_HEIGHT_MV
 from ..model.functions import (ModelFunctions, constant_subexpressions,
@@ -41,7 +44,13 @@ from ..model.functions import (ModelFunctions, constant_subexpressions,
 from .base import RunPlan
 from .inputs import CURRENT_DENSITY_SI, InputPlan
 
-__all__ = ["FINITE", "NetworkPlan", "Built", "build_network", "plan_network", "run_values"]
+__all__ = ["AVERAGE_WINDOW", "FINITE", "NetworkPlan", "Built", "build_network", "plan_network",
+           "run_values"]
+
+#: The window of ``v_average`` (with ``track_peak``): long beside the period of the ringing
+#: of v about a depolarised rest (10-20 ms in HH), short beside a sweep's run (200 ms). It is
+#: written into the generated code, so it lives here, in the module that keys the builds.
+AVERAGE_WINDOW = 50 * ms
 
 
 def _finite(x):
@@ -140,7 +149,7 @@ def plan_network(spec: RunPlan, inputs: InputPlan) -> NetworkPlan:
         lines += [f"dtime_above_threshold/dt = int(v >= {threshold!r}*volt) : second",
                   f"dtime_above_height/dt = int(v >= {height!r}*volt) : second"]
     if spec.track_peak:
-        lines.append("v_peak : volt")
+        lines += ["v_peak : volt", "v_average : volt"]
     return NetworkPlan(
         equations="\n".join(lines), n_neurons=int(spec.n_neurons), n_steps=int(spec.n_steps),
         dt=float(spec.dt / second), method=spec.method, record=tuple(spec.record),
@@ -182,7 +191,7 @@ def run_values(spec: RunPlan, inputs: InputPlan) -> dict[str, object]:
         above = np.asarray(values["v"] / volt) >= spec.online_threshold
         values["time_above_threshold"] = np.where(above, np.inf, 0.0) * second
     if spec.track_peak:
-        values["v_peak"] = values["v"]
+        values["v_peak"] = values["v_average"] = values["v"]
     return values
 
 
@@ -243,8 +252,13 @@ def build_network(plan: NetworkPlan, input_table, codeobj_class=None) -> Built:
     objects = [group]
     if plan.track_peak:
         # After the step's update: with the initial value (v at t = 0), every state counts.
-        objects.append(group.run_regularly("v_peak = v_peak + int(v > v_peak) * (v - v_peak)",
-                                           when="end", name="peak", codeobj_class=codeobj_class))
+        # v_average: each step moves it by a fixed fraction towards v, an exponential
+        # average over the last AVERAGE_WINDOW of the run.
+        weight = -math.expm1(-plan.dt / float(AVERAGE_WINDOW / second))
+        objects.append(group.run_regularly(
+            "v_peak = v_peak + int(v > v_peak) * (v - v_peak)\n"
+            f"v_average = v_average + {weight!r} * (v - v_average)",
+            when="end", name="peak", codeobj_class=codeobj_class))
     state_monitor = spike_monitor = None
     if spikes:
         # Until v has been at or above the threshold, a value below it is no return.

@@ -127,7 +127,8 @@ class RuntimeTarget(Target):
                                  high_enough=np.asarray(monitor.time_above_height[:]) > 0)
         return Recording(t=t, traces=traces, spike_events=events,
                          time_finite=built.group.time_finite[:], v_end=built.group.v[:],
-                         v_peak=built.group.v_peak[:] if plan.track_peak else None)
+                         v_peak=built.group.v_peak[:] if plan.track_peak else None,
+                         v_average=built.group.v_average[:] if plan.track_peak else None)
 
     def run_cable(self, run: CableRun) -> CableRecording:
         """Run a model on a cylinder in this process (see :mod:`hh_brian.targets.cable`).

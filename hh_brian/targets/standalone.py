@@ -343,8 +343,11 @@ def _read_results(manifest: dict, run_dir: pathlib.Path, plan: NetworkPlan) -> R
                              high_enough=np.fromfile(run_dir / files["spike_height"]) > 0)
     time_finite = np.fromfile(run_dir / files["time_finite"]) * second
     v_peak = np.fromfile(run_dir / files["v_peak"]) * volt if plan.track_peak else None
+    v_average = (np.fromfile(run_dir / files["v_average"]) * volt if plan.track_peak
+                 else None)
     return Recording(t=t, traces=traces, spike_events=events, time_finite=time_finite,
-                     v_end=np.fromfile(run_dir / files["v_end"]) * volt, v_peak=v_peak)
+                     v_end=np.fromfile(run_dir / files["v_end"]) * volt, v_peak=v_peak,
+                     v_average=v_average)
 
 
 def _dimension(text):

@@ -141,3 +141,35 @@ def test_memory_guard_refuses_with_the_estimate():
         hh_brian.simulate("hodgkin_huxley", 1 * ms, target="numpy", record_neurons=[3])
     # The limit can be raised (here only checked, not run: the estimate passes).
     assert estimate_memory(8, 10000, 200000, 200000, 10000, False) > 2 * 1024**3
+
+
+def test_v_average_is_the_exponential_average_of_v_after_each_step():
+    # Written from its definition: after every step, v_average moves 1 - exp(-dt/window) of
+    # the way to v, starting at the initial v.
+    from hh_brian.targets.network import AVERAGE_WINDOW
+
+    run = hh_brian.simulate("hodgkin_huxley", 30 * ms, stimuli.constant([0, 10] * uA / cm**2),
+                            record=["v"], track_peak=True, target="numpy")
+    weight = -np.expm1(-float(run.dt / AVERAGE_WINDOW))
+    after_each_step = np.concatenate([run.v[:, 1:] / mV, run.v_end[:, None] / mV], axis=1)
+    average = run.v[:, 0] / mV
+    for column in after_each_step.T:
+        average = average + weight * (column - average)
+    np.testing.assert_allclose(run.v_average / mV, average, rtol=0, atol=1e-9)
+
+
+def test_the_regime_reads_the_averaged_v_not_the_last_sample():
+    from types import SimpleNamespace
+
+    from hh_brian.sweeps.regimes import REGIMES, measure
+
+    # Three neurons without spikes, whose last samples fall on either side of the block
+    # level as a ringing v would: the averages decide.
+    result = SimpleNamespace(
+        batch=True, duration=200 * ms, n_neurons=3, diverged={},
+        spike_table=lambda: (np.array([], dtype=int), np.array([]) * ms),
+        v_end=[-30, -70, -70] * mV, v_average=[-60, -45, -60] * mV, v_peak=None)
+    measures = measure(result)
+    assert [REGIMES[k] for k in measures["regime"]] == ["rest", "block", "rest"]
+    assert measures["v_end"].tolist() == [-30, -70, -70]
+    assert measures["v_average"].tolist() == [-60, -45, -60]
