@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from brian2 import Quantity, mV, nS, second, volt
+from brian2 import Quantity, mm, ms, mV, nA, nS, pF, second, volt
 from brian2.units.fundamentalunits import get_dimensions
 from scipy.optimize import brentq, least_squares
 
-from ..core.units import CURRENT_DENSITY, check_dimension
+from ..core.units import CURRENT_DENSITY, check_dimension, show_value
 from ..model.functions import ModelFunctions
 from .evaluation import (SI_CURRENT, VOLT_PER_SECOND, check_v_range, current_in_si,
                          derivative_1d, held_gates, model_functions, roots_on_grid)
@@ -185,6 +185,11 @@ class Fold:
     current: Quantity
     v: Quantity
 
+    def __str__(self):
+        return (f"fold at I = {show_value(self.current)} "
+                f"({float(self.current / (nA / mm**2)):.6g} nA/mm^2), v = "
+                f"{float(self.v / mV):.6g} mV")
+
 
 def fold(model, *, v_range=(-100 * mV, 60 * mV), n_grid=4001, **held) -> Fold:
     """The fold current: the input at which the resting node meets the threshold node.
@@ -264,6 +269,12 @@ class IzhikevichFit:
     V_t: Quantity
     slope_at_rest: Quantity
 
+    def __str__(self):
+        return (f"Izhikevich fit: k = {float(self.k / (nS / mV)):.6g} nS/mV, C = "
+                f"{float(self.C / pF):.6g} pF, V_r = {float(self.V_r / mV):.6g} mV, V_t = "
+                f"{float(self.V_t / mV):.6g} mV, slope at rest "
+                f"{float(self.slope_at_rest * ms):.6g} 1/ms")
+
     def dv_dt(self, v) -> Quantity:
         """The parabola's dV/dt at potentials v (volt/second)."""
         v = check_dimension(v, mV, "v")
@@ -326,6 +337,15 @@ class AdExFit:
     rms_error: Quantity
     max_error: Quantity
     v_range: tuple
+
+    def __str__(self):
+        low, high = (float(v / mV) for v in self.v_range)
+        return (f"AdEx fit: E_L = {float(self.E_L / mV):.6g} mV, g_L = {show_value(self.g_L)}, "
+                f"V_T = {float(self.V_T / mV):.6g} mV, delta_T = "
+                f"{float(self.delta_T / mV):.6g} mV, C = {show_value(self.C)}; dV/dt off by "
+                f"{float(self.rms_error / (mV / ms)):.4g} mV/ms rms, "
+                f"{float(self.max_error / (mV / ms)):.4g} at most, over {low:.4g} to "
+                f"{high:.4g} mV")
 
     def dv_dt(self, v, current=0 * CURRENT_DENSITY) -> Quantity:
         """The fitted AdEx dV/dt at potentials v (volt/second)."""

@@ -21,9 +21,11 @@ def add_command(commands) -> None:
                           "stability, the fold current, and the full system's steady states",
                           "hh-brian analyse hh_2d_reduction --n 0 --current 10nA/mm2")
     analyse.add_argument("model", help="model name or source name")
-    analyse.add_argument("--n", help="hold the gate n at this value (0 to 1)")
+    analyse.add_argument("--n", help="hold the gate n at this value (0 to 1), or at its "
+                         "steady state where the model starts (rest), e.g. --n rest")
     analyse.add_argument("--hold", action="append", default=[], metavar="GATE=VALUE",
-                         help="hold any gate, e.g. h=0.6 (repeatable); others follow v")
+                         help="hold any gate, e.g. h=0.6 or h=rest (repeatable); others "
+                              "follow v")
     analyse.add_argument("--current", default="0uA/cm2", help="input current (default 0)")
     analyse.add_argument("--v-range", nargs=2, default=["-100mV", "60mV"],
                          metavar=("LOW", "HIGH"), help="voltage range searched")
@@ -36,6 +38,21 @@ def _gate(name: str, model, option: str) -> None:
                          f"{', '.join(model.gates) or 'none'}")
 
 
+def _held(model, gate: str, text: str, option: str) -> float:
+    """A held gate's value: a fraction, or ``rest``, its steady state at the initial v."""
+    from .. import analysis
+
+    if text.strip() == "rest":
+        steady_state = model.gates[gate][0]
+        return float(analysis.evaluate(model, [steady_state], model.v_init)[steady_state])
+    try:
+        return fraction(text, option)
+    except UsageError:
+        raise UsageError(f"{option}: expected a gate's open fraction, a number from 0 to 1 "
+                         f"such as 0.3, or rest (its steady state at the initial v); got "
+                         f"{text!r}") from None
+
+
 def command(args) -> int:
     """Print the fixed points of the slice, the fold, and the full system's steady states."""
     from .. import analysis
@@ -43,13 +60,12 @@ def command(args) -> int:
     model = get_model(args.model)
     held = {}
     if args.n is not None:
-        held["n"] = fraction(args.n, "--n")
+        _gate("n", model, "--n")
+        held["n"] = _held(model, "n", args.n, "--n")
     for text in args.hold:
         name, value = assignment(text, "--hold", "h=0.6")
         _gate(name, model, "--hold")
-        held[name] = fraction(value, f"--hold {name}")
-    if "n" in held:
-        _gate("n", model, "--n")
+        held[name] = _held(model, name, value, f"--hold {name}")
     current = parse_quantity(args.current, CURRENT_DENSITY, "--current")
     low, high = (parse_quantity(text, mV, "--v-range") for text in args.v_range)
     if not low < high:
@@ -58,7 +74,7 @@ def command(args) -> int:
     v_range = (low, high)
     free = [g for g in model.gates if g not in held]
     print(f"{model.name}: dV/dt(V) with "
-          + (", ".join(f"{k} = {v:g}" for k, v in held.items()) or "no gate held")
+          + (", ".join(f"{k} = {v:.10g}" for k, v in held.items()) or "no gate held")
           + (f"; {', '.join(free)} at steady state" if free else "")
           + f"; I = {float(current / CURRENT_DENSITY):g} uA/cm^2")
     print(f"{'V (mV)':>12} {'stability':>11} {'slope (1/ms)':>14}")

@@ -45,3 +45,16 @@ def test_arguments_are_checked():
     batch = hh_brian.get_model("hodgkin_huxley").with_params(g_Na=[1, 2] * mS / cm**2)
     with pytest.raises(ValueError, match="batch"):
         analysis.dv_dt(batch, -60 * mV)
+
+
+def test_printed_fits_and_folds_are_in_display_units():
+    from hh_brian import analysis
+
+    shown = [str(analysis.adex_fit("hh_2d_reduction", n=0)),
+             str(analysis.izhikevich_fit("hh_2d_reduction", n=0)),
+             str(analysis.fold("hh_2d_reduction", n=0))]
+    assert "g_L = 0.0302231 mS/cm^2" in shown[0] and "0.01178 mV/ms rms" in shown[0]
+    assert "C = 1316.15 pF" in shown[1] and "V_t = 2.0065 mV" in shown[1]
+    assert shown[2] == "fold at I = 1.34671 uA/cm^2 (13.4671 nA/mm^2), v = -6.73252 mV"
+    for text in shown:
+        assert not any(si in text for si in ("siemens", "volt", "meter", "farad", "amp"))

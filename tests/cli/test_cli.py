@@ -75,6 +75,15 @@ def test_run_protocols_and_npz_and_figure(tmp_path):
     assert png.read_bytes()[:4] == b"\x89PNG"
 
 
+def test_analyse_holds_a_gate_at_rest_as_the_readme_tabulates(capsys):
+    # The README's model-7 column: n held at n_inf(-65 mV), printed in full.
+    assert main(["analyse", "hh_2d_reduction_model7", "--n", "rest"]) == 0
+    out = capsys.readouterr().out
+    assert "with n = 0.3176769141;" in out
+    assert "-65.2308      stable" in out and "-61.9243    unstable" in out
+    assert "I = 0.291406 uA/cm^2 = 2.91406 nA/mm^2 at V = -63.4386 mV" in out
+
+
 def test_analyse_prints_fixed_points_and_fold(capsys):
     assert main(["analyse", "hh_2d_reduction", "--n", "0"]) == 0
     out = capsys.readouterr().out
@@ -282,7 +291,8 @@ def test_negative_voltage_range(capsys):
 
 @pytest.mark.parametrize("argv, message", [
     (["analyse", "hh_2d_reduction", "--hold", "n=abc"],
-     "--hold n: expected a gate's open fraction, a number from 0 to 1 such as 0.3; got 'abc'"),
+     "--hold n: expected a gate's open fraction, a number from 0 to 1 such as 0.3, or rest "
+     "(its steady state at the initial v); got 'abc'"),
     (["analyse", "hh_2d_reduction", "--n", "abc"], "--n: expected a gate's open fraction"),
     (["analyse", "hh_2d_reduction", "--n", "1.5"], "--n: expected a gate's open fraction"),
     (["analyse", "hh_2d_reduction", "--hold", "n"], "--hold: expected NAME=VALUE, such as h=0.6"),
