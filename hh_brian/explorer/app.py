@@ -146,8 +146,9 @@ class Explorer(pn.viewable.Viewer):
                                                  sizing_mode="stretch_width")
         self.stimulus_sliders = {kind: {s.name: widget(s) for s in specs}
                                  for kind, specs in stimulus_sliders(model).items()}
+        # Labelled in full ("2000", not Panel's "2e+03" of three significant digits).
         self.duration = pn.widgets.DiscreteSlider(
-            label="duration (ms)", options=duration_choices(model),
+            label="duration (ms)", options={f"{d:g}": d for d in duration_choices(model)},
             value=float(model.duration / ms), sizing_mode="stretch_width")
         watched = [*self.sliders.values(),
                    *(w for group in self.stimulus_sliders.values() for w in group.values())]

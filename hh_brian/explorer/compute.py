@@ -22,12 +22,11 @@ from ..core.errors import IntegrationError
 from ..core.units import CURRENT_DENSITY, whole_steps
 from ..model.core import get_model
 from ..simulation.run import simulate
-from .controls import make_stimulus, parameter_sliders, stimulus_sliders
+from .controls import (DT, make_stimulus, noise_sd_per_amplitude, parameter_sliders,
+                       stimulus_sliders)
 
 __all__ = ["Analysis", "Settings", "Snapshot", "analyse", "run"]
 
-#: The integration step of every run.
-DT = 0.01 * ms
 #: Potentials of the gate curves (mV), as in the tutorial's figures.
 CURVE_V = np.linspace(-90.0, 90.0, 721)
 #: Potentials of the phase plane's nullclines and of the dV/dt slice (mV).
@@ -104,7 +103,8 @@ class Settings:
             # kept, and a new amplitude only scales it.
             waveform = _noise_waveform(values["sigma"], int(round(values["seed"])),
                                        whole_steps(self.duration * ms, DT))
-            return stimuli.sampled(values["amplitude"] * waveform * CURRENT_DENSITY)
+            amplitude = values["amplitude"] / noise_sd_per_amplitude(values["sigma"])
+            return stimuli.sampled(amplitude * waveform * CURRENT_DENSITY)
         return make_stimulus(self.stimulus, values, self.duration * ms)
 
 

@@ -25,8 +25,8 @@ from ..core.units import (CURRENT_DENSITY, DISPLAY_UNITS, ZERO_CELSIUS, check_di
 from ..model.core import Model, get_model
 from ..stimuli import STIMULUS_KINDS
 
-__all__ = ["DURATIONS", "Slider", "default_stimulus", "duration_choices", "make_stimulus",
-           "parameter_sliders", "stimulus_sliders"]
+__all__ = ["DT", "DURATIONS", "Slider", "default_stimulus", "duration_choices",
+           "make_stimulus", "noise_sd_per_amplitude", "parameter_sliders", "stimulus_sliders"]
 
 #: How many times the source's value an unbounded slider reaches.
 UNBOUNDED_FACTOR = 4.0
@@ -220,8 +220,31 @@ def stimulus_sliders(model, duration=None) -> dict[str, list[Slider]]:
     """
     model = get_model(model)
     duration = model.duration if duration is None else duration
-    return {name: [_control(p, model, duration) for p in kind.parameters]
-            for name, kind in STIMULUS_KINDS.items()}
+    controls = {name: [_control(p, model, duration) for p in kind.parameters]
+                for name, kind in STIMULUS_KINDS.items()}
+    if "noise" in controls:  # the noise's amplitude shown as what is plotted: its SD
+        sliders = {s.name: s for s in controls["noise"]}
+        default = sliders["amplitude"].default * noise_sd_per_amplitude(sliders["sigma"].default)
+        controls["noise"][list(sliders).index("amplitude")] = _current_slider(
+            "amplitude", float(f"{default:.3g}"), UNBOUNDED_FACTOR * abs(default))
+    return controls
+
+
+#: The explorer's integration step (the noise's standard deviation depends on it).
+DT = 0.01 * ms
+
+
+def noise_sd_per_amplitude(sigma_ms: float) -> float:
+    """The standard deviation of the smoothed noise of amplitude 1 (both in µA/cm²) at the
+    explorer's step: the noise slider shows the SD, the stimulus takes the amplitude.
+
+    Examples
+    --------
+    >>> round(140 * noise_sd_per_amplitude(6.0), 4)  # the dV/dt notebook's input
+    0.9512
+    """
+    noise = stimuli.smoothed_noise(1.0 * CURRENT_DENSITY, sigma_ms * ms)
+    return float(noise.standard_deviation(DT) / CURRENT_DENSITY)
 
 
 #: Durations the explorer offers (ms), besides the model's own. A compiled program is built
@@ -271,6 +294,9 @@ def make_stimulus(kind: str, values: dict, duration) -> stimuli.Stimulus:
         start, stop = sorted((values["start"], values["stop"]))
         values["start"] = start
         values["stop"] = max(stop, start + float(duration / ms) / STEPS_PER_SLIDER)
+    if kind == "noise" and "amplitude" in values:  # the slider's SD, as the amplitude
+        sigma = values.get("sigma", float(parameters["sigma"].default / ms))
+        values["amplitude"] = values["amplitude"] / noise_sd_per_amplitude(sigma)
     quantities = {}
     for name, value in values.items():
         unit = parameters[name].unit if name in parameters else None

@@ -18,7 +18,7 @@ from hh_brian import analysis, stimuli
 from hh_brian.cli import main
 from hh_brian.explorer import (STIMULUS_KINDS, Settings, analyse, make_stimulus,
                                parameter_sliders, run, stimulus_sliders)
-from hh_brian.explorer.controls import duration_choices
+from hh_brian.explorer.controls import duration_choices, noise_sd_per_amplitude
 from hh_brian.explorer.worker import LatestOnly, Superseded
 
 MODELS = [m.name for m in hh_brian.list_models()]
@@ -64,7 +64,9 @@ def test_each_stimulus_kind_is_the_stimuli_module_s_own(kind):
         "step": stimuli.step(A, 40 * ms, 160 * ms),
         "ramp": stimuli.ramp(0 * A, 2 * A, 40 * ms, 160 * ms),
         "sine": stimuli.sine(A, 10 * Hz),
-        "noise": stimuli.smoothed_noise(A, 6 * ms, 1),
+        # The noise's slider is its standard deviation (that of amplitude A, to 3 digits).
+        "noise": stimuli.smoothed_noise(float(f"{5 * noise_sd_per_amplitude(6.0):.3g}")
+                                        / noise_sd_per_amplitude(6.0) * A / 5, 6 * ms, 1),
     }[kind].samples(20000, 0.01 * ms)
     np.testing.assert_allclose(made / (uA / cm**2), expected / (uA / cm**2), rtol=1e-12,
                                atol=1e-12)
@@ -91,9 +93,11 @@ def test_bad_settings_are_refused_before_any_run():
 
 def test_the_noise_waveform_is_kept_and_only_scaled():
     settings = Settings("hh_2d_reduction", stimulus="noise",
-                        stimulus_values={"amplitude": 70.0}, duration=500.0)
+                        stimulus_values={"amplitude": 0.5}, duration=500.0)
     kept = settings.current().samples(50000, 0.01 * ms)
-    fresh = stimuli.smoothed_noise(70 * uA / cm**2, 6 * ms, 1).samples(50000, 0.01 * ms)
+    # The slider is the input's standard deviation, 0.5 µA/cm².
+    fresh = stimuli.smoothed_noise(0.5 / noise_sd_per_amplitude(6.0) * uA / cm**2, 6 * ms,
+                                   1).samples(50000, 0.01 * ms)
     # Only the order of one multiplication differs: last-bit agreement.
     np.testing.assert_allclose(kept / (uA / cm**2), fresh / (uA / cm**2), rtol=1e-13,
                                atol=1e-15)
