@@ -2,7 +2,8 @@
 
 * Figures are drawn without a screen.
 * Nothing is written to the user's home: the standalone build cache, Cython's cache of
-  compiled extensions and matplotlib's cache live in one temporary folder per test session,
+  compiled extensions, matplotlib's cache and the XDG cache (where pynwb keeps its type map)
+  live in one temporary folder per test session,
   shared by every worker process and every subprocess the tests start, and removed at the
   end. Set ``HH_BRIAN_TEST_CACHE`` to a folder to keep them between sessions instead.
 * ``slow`` marks the exhaustive tests (every model on every target, the example scripts, the
@@ -29,7 +30,7 @@ def _session_caches():
     root = keep or tempfile.mkdtemp(prefix="hh_brian-tests-")
     os.environ["_HH_BRIAN_TEST_SESSION"] = root
     for variable, folder in {"HH_BRIAN_CACHE_DIR": "hh_brian", "CYTHON_CACHE_DIR": "cython",
-                             "MPLCONFIGDIR": "matplotlib"}.items():
+                             "MPLCONFIGDIR": "matplotlib", "XDG_CACHE_HOME": "cache"}.items():
         os.environ[variable] = os.path.join(root, folder)
     return None if keep else root
 
