@@ -1,21 +1,43 @@
-"""``hh-brian fit``: a model's parameters fitted to a recorded trace (:mod:`hh_brian.fit`)."""
+"""``hh-brian fit``: a model's parameters fitted to a recorded trace (:mod:`hh_brian.fit`).
+
+A fit that did not converge prints its estimates with the intervals marked, one warning line
+on standard error, and ends with :data:`NOT_CONVERGED`.
+"""
 
 from __future__ import annotations
 
 import pathlib
 import re
+import sys
+import warnings
 
-from brian2 import mV, ms
+from brian2 import ms, mV
 
 from ..model.core import get_model
-from .options import (UsageError, library_check, new_command, out_path, parse_quantity,
-                      positive_time, read_params, seed, target_help, target_name, whole_number)
+from .options import (
+    UsageError,
+    library_check,
+    new_command,
+    out_path,
+    parse_quantity,
+    positive_time,
+    read_params,
+    seed,
+    target_help,
+    target_name,
+    whole_number,
+)
 
-# A command of hh_brian.cli.main, which calls add_command; nothing here is library API.
-__all__: list[str] = []
+# A command of hh_brian.cli.main, which calls add_command.
+__all__ = ["NOT_CONVERGED"]
 
-EXAMPLE = ("hh-brian fit hodgkin_huxley cell1.csv --free g_Na=50..200mS/cm2 "
-           "--free g_K=10..80mS/cm2 --param E_L=-54.4mV --out fit.json")
+EXAMPLE = ("hh-brian fit hodgkin_huxley cell.csv --free g_Na=50..200mS/cm2 "
+           "--free g_K=10..80mS/cm2 --free g_L=0.05..1mS/cm2 --out fit.json")
+
+#: Exit status of a fit that did not converge (its estimates are printed and written all
+#: the same, with its intervals marked): 2 is a mistake in the command line, 3 a run that
+#: diverged.
+NOT_CONVERGED = 4
 # The fit's own default: each generation is one batch, and the standalone program, compiled
 # once for the batch's shape, serves every later one.
 TARGET = "cpp_standalone"
@@ -113,12 +135,19 @@ def command(args) -> int:
         raise UsageError(f"--dt: {path} is sampled every "
                          f"{float(recorded.dt / ms):g} ms, not a whole number of steps of "
                          f"--dt {float(dt / ms):g} ms; give a --dt that divides it") from None
-    result = fit.fit_trace(model, recorded, free=free, params=params, dt=dt, target=target,
-                           seed=search_seed, maxiter=maxiter, popsize=popsize,
-                           progress=not args.quiet)
+    with warnings.catch_warnings():
+        # Said below in one line of the command's own, not as a Python warning.
+        warnings.simplefilter("ignore", fit.FitNotConverged)
+        result = fit.fit_trace(model, recorded, free=free, params=params, dt=dt,
+                               target=target, seed=search_seed, maxiter=maxiter,
+                               popsize=popsize, progress=not args.quiet)
     print(result)
     if out is not None:
         print("written to", write(result, out))
+    if not result.converged:
+        print(f"hh-brian fit: warning: {result.convergence.summary(result.level)}",
+              file=sys.stderr)
+        return NOT_CONVERGED
     return 0
 
 
@@ -142,6 +171,15 @@ def add_command(commands) -> None:
     fit = new_command(commands, "fit", "fit a model's parameters to a recorded trace; print "
                       "the estimates with their confidence intervals, the noise, and the pairs "
                       "that trade off", EXAMPLE)
+    fit.epilog = (
+        "example (a noisy recording of HH, written first, to fit):\n"
+        "  hh-brian demo-recording cell.csv\n"
+        f"  {EXAMPLE}\n\n"
+        f"exit status: 0 when the fit converged; {NOT_CONVERGED} when it did not (the search "
+        "ran out of generations\nbefore it settled, or the polish out of evaluations before "
+        "a minimum): the estimates are\nprinted and written all the same, their intervals "
+        "marked as not confidence intervals;\n2 for a mistake in the command line, 3 when a "
+        "run diverged")
     fit.add_argument("model", help="model name or source name (see: hh-brian models)")
     fit.add_argument("recording", help="CSV file whose header names each column's unit, "
                      "e.g. 't [ms],v [mV],I_stim [uA/cm^2]' (as hh-brian run --out writes); "
@@ -164,5 +202,5 @@ def add_command(commands) -> None:
                      help="candidates per free quantity in each generation (default 15)")
     fit.add_argument("--out", help="write the estimates (.json) or a figure of data, fit, "
                      "residuals and intervals (.png, .pdf, .svg)")
-    fit.add_argument("--quiet", action="store_true", help="no line per generation")
+    fit.add_argument("--quiet", action="store_true", help="no progress bar")
     fit.set_defaults(func=command)

@@ -15,13 +15,14 @@ from brian2 import DimensionMismatchError
 
 from .._version import __version__
 from ..core.errors import IntegrationError, MissingExtra
-from . import analyse, bifurcation, explore, figures, fit, models, propagate, run
+from . import (analyse, bifurcation, demo_recording, explore, figures, fit, models, propagate,
+               run)
 from .options import DIVERGED, Parser, UsageError, name_option, protect_negative_values
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
 #: The commands, in the order ``hh-brian --help`` lists them.
-COMMANDS = (models, run, propagate, figures, analyse, bifurcation, fit, explore)
+COMMANDS = (models, run, propagate, figures, analyse, bifurcation, demo_recording, fit, explore)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,8 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     Examples
     --------
-    >>> sorted(build_parser().command_parsers)
-    ['analyse', 'bifurcation', 'explore', 'figures', 'fit', 'models', 'propagate', 'run']
+    >>> sorted(build_parser().command_parsers)  # doctest: +NORMALIZE_WHITESPACE
+    ['analyse', 'bifurcation', 'demo-recording', 'explore', 'figures', 'fit', 'models', 'propagate',
+     'run']
     """
     parser = Parser(
         prog="hh-brian",
@@ -40,9 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
                f"  {propagate.EXAMPLE}\n  hh-brian figures figures/\n"
                "  hh-brian analyse hh_2d_reduction --n 0\n"
                "  hh-brian bifurcation hodgkin_huxley --range 0uA/cm2 200uA/cm2\n"
+               "  hh-brian demo-recording cell.csv\n"
                f"  {fit.EXAMPLE}\n  hh-brian explore hodgkin_huxley\n\n"
                "exit status: 0 on success, 1 when an optional extra is missing, 2 for a "
-               "mistake in the command line, 3 when a run diverged",
+               "mistake in the command line, 3 when a run diverged, 4 when a fit did not "
+               "converge",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"hh-brian {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -59,7 +63,8 @@ def main(argv=None) -> int:
     0 on success; 1 when an optional extra the command needs is not installed (the message
     names it); 2 for a mistake in the command line, reported in one line on standard
     error before anything is compiled or run; 3 when the run diverged (its state became NaN
-    or infinite), reported in one line with the time and what to try. Mistakes argparse
+    or infinite), reported in one line with the time and what to try; 4 when a fit did not
+    converge (its estimates are printed, then a warning line). Mistakes argparse
     finds itself, and ``--help`` and ``--version``, end through ``SystemExit`` with the
     same statuses.
 

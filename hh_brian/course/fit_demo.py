@@ -5,7 +5,9 @@ and 0.5 mS/cm² instead of 120, 36 and 0.3), under a protocol of two steps over 
 (3 µA/cm² for [20, 140) ms, 10 µA/cm² for [170, 280) ms), with Gaussian noise of σ = 2 mV;
 and a recording of the same cell under a ramp (0 to 15 µA/cm² over 300 ms) that the fit does
 not see. The example script, the figure gallery, the benchmark and the acceptance test all
-use these, so that every number the documentation quotes comes from the same recordings.
+use these, so that every number the documentation quotes comes from the same recordings;
+``hh-brian demo-recording cell.csv --ramp ramp.csv`` writes them as CSV files for
+``hh-brian fit``.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from brian2 import Quantity, mV, ms
+from brian2 import Quantity, ms, mV
 
 from ..core.traces import spike_onsets
 from ..core.units import check_dimension, positive_time
@@ -94,11 +94,11 @@ class CrossValidation:
 
     def __str__(self) -> str:
         noise = float(self.result.noise / mV)
-        lines = [f"{self.result.model.name} fitted on {len(self.result.sweeps)} sweep(s) "
-                 f"(noise {noise:.3g} mV), tested on {len(self.sweeps)}; "
-                 f"window ±{float(self.window / ms):g} ms",
-                 f"{'sweep':16}{'rmse (mV)':>10}{'spikes':>9}{'model':>7}{'missed':>8}"
-                 f"{'extra':>7}{'max shift (ms)':>16}{'Gamma':>8}"]
+        lines = [(f"{self.result.model.name} fitted on {len(self.result.sweeps)} sweep(s) "
+                  f"(noise {noise:.3g} mV), tested on {len(self.sweeps)}; "
+                  f"window ±{float(self.window / ms):g} ms"),
+                 (f"{'sweep':16}{'rmse (mV)':>10}{'spikes':>9}{'model':>7}{'missed':>8}"
+                  f"{'extra':>7}{'max shift (ms)':>16}{'Gamma':>8}")]
         for row in self.sweeps:
             s = row.spikes
             lines.append(f"{row.sweep.name[:15]:16}{float(row.rmse / mV):10.3f}"

@@ -12,11 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from brian2 import Quantity, mV, ms
+from brian2 import Quantity, ms, mV
 
 from .. import stimuli as _stimuli
 from .._compat import moved_names
-from ..core.units import CURRENT_DENSITY, check_dimension, positive_time, show_value, whole_steps
+from ..core.units import (
+    CURRENT_DENSITY,
+    check_dimension,
+    positive_time,
+    show_value,
+    whole_steps,
+)
 from ..stimuli import Stimulus
 
 __all__ = ["Sweep", "as_sweeps", "recorded_sweep", "resample"]

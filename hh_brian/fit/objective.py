@@ -12,8 +12,8 @@ the compiled program with new values.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 import numpy as np
 from brian2 import Quantity, mV

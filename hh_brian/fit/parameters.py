@@ -9,11 +9,11 @@ works in the unit cube: each quantity is mapped linearly from its bounds onto [0
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
-from brian2 import DimensionMismatchError, Quantity, kelvin, mV
+from brian2 import Quantity, kelvin, mV
 
 from ..core.ranges import GATE_RANGE, physical_range
 from ..core.units import check_dimension, show_value, to_display
@@ -171,10 +171,7 @@ def free_parameters(model: Model | str, free: Mapping) -> FreeParameters:
                                                  for s in model.state_variables)])
             raise ValueError(f"free: unknown parameter {name!r} for model {model.name!r}; "
                              f"valid names: {valid}")
-        try:
-            low, high = _bounds(value, name, unit)
-        except DimensionMismatchError:
-            raise
+        low, high = _bounds(value, name, unit)
         for bound in (low, high):
             if not bool(interval.contains(bound)):
                 what = "v" if name == "v" else name

@@ -77,10 +77,11 @@ def read_csv(path, *, current=None, name=None) -> Sweep:
     Raises
     ------
     ValueError
-        For an empty file, a missing column (the message lists the columns found), a unit of
-        the wrong dimension, a number that cannot be read (row and column named), times that
-        are not increasing and evenly spaced (the first bad row named), a file without
-        ``I_stim`` and no ``current=``, or anything
+        For an empty file, a file that is not a CSV recording (JSON, or a first line that is
+        not a header naming units in brackets), a missing column (the message lists the
+        columns found), a unit of the wrong dimension, a number that cannot be read (row and
+        column named), times that are not increasing and evenly spaced (the first bad row
+        named), a file without ``I_stim`` and no ``current=``, or anything
         :func:`~hh_brian.fit.data.recorded_sweep` refuses.
         Every message begins with the file's path.
     FileNotFoundError
@@ -116,10 +117,20 @@ def read_csv(path, *, current=None, name=None) -> Sweep:
         raise ValueError(f"{path}: the file is empty; expected a header such as "
                          f"{_CSV_EXAMPLE!r} and one row per sample")
     _, header = lines[0]
+    expected = f"expected a header such as {_CSV_EXAMPLE!r}, then one row per sample"
+    if header.lstrip().startswith(("{", "[")):
+        raise ValueError(f"{path}: not a CSV recording: it begins with "
+                         f"{header.lstrip()[0]!r}, as JSON does; {expected}")
     # A header written by numpy.savetxt with its default comment mark starts with "# ".
     cells = [cell.strip() for cell in header.strip().lstrip("#").split(",")]
     columns = [_header_cell(cell) for cell in cells]
     names = [column_name for column_name, _ in columns]
+    if not any(unit for _, unit in columns) and not {"t", "v"} <= set(names):
+        shown = header.strip() if len(header.strip()) <= 60 else header.strip()[:57] + "..."
+        what = ("is a row of numbers, not a header" if _all_numbers(cells)
+                else "names no column with its unit in brackets")
+        raise ValueError(f"{path}: not a CSV recording: its first line {shown!r} {what}; "
+                         f"{expected}")
     rows = lines[1:]
     wanted = ["t", "v"] + (["I_stim"] if current is None else [])
     for column_name in wanted:
@@ -207,6 +218,14 @@ def _header_cell(cell: str) -> tuple[str, str]:
     if match is None:
         return cell, ""
     return match.group(1).strip(), match.group(2).strip()
+
+
+def _all_numbers(cells) -> bool:
+    try:
+        [float(cell) for cell in cells]
+    except ValueError:
+        return False
+    return True
 
 
 def _column_unit(path, column_name: str, unit_text: str) -> Quantity:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import pathlib
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 from brian2 import Quantity, ms
@@ -14,6 +14,7 @@ from ..core.units import to_display
 from ..model.core import Model
 from ..simulation.result import SimulationResult
 from ..simulation.run import simulate
+from .convergence import Convergence
 from .parameters import FreeParameters
 
 __all__ = ["FitResult"]
@@ -33,7 +34,8 @@ class FitResult:
     intervals : dict of str to Quantity
         The ``level`` confidence interval of each, a Quantity ``[low, high]``: estimate ± the
         t quantile × standard error, not clipped to the search bounds or the physical range
-        (an interval that crosses them says the data allow values beyond them).
+        (an interval that crosses them says the data allow values beyond them). Only when
+        the fit converged: otherwise the same formula at the point where it stopped.
     standard_errors : dict of str to Quantity
     noise : Quantity
         The estimated standard deviation of the recording's noise (mV): the residuals' root
@@ -67,6 +69,13 @@ class FitResult:
         Wall time of the whole fit.
     dt, method, target
         How the fitted model was simulated.
+    convergence : Convergence
+        How the search and the polish stopped, and whether each met its own test
+        (:mod:`hh_brian.fit.convergence`).
+    converged : bool
+        Both met their tests: the estimate is a minimum of the cost, and the intervals are
+        confidence intervals. A fit that did not converge says so when printed, and marks
+        its intervals.
     message : str
         What the optimisers said.
 
@@ -87,6 +96,7 @@ class FitResult:
                       estimate                 95% interval  unit
     g_L               0.50...  [    0.49...,     0.50...]  mS/cm^2
     noise 0.4... mV; ... model evaluations in ... runs, ... s
+    the fit converged: the search settled in ... generations (costs within tol = 0.01); the polish met its ... test in ... evaluations
     >>> later = result.predict(stimuli.step(-5*uA/cm**2, start=2*ms))  # another protocol
     >>> float(later.v[-1] / mV) < -65
     True
@@ -115,7 +125,13 @@ class FitResult:
     dt: Quantity
     method: str
     target: object
+    convergence: Convergence
     message: str = ""
+
+    @property
+    def converged(self) -> bool:
+        """Whether the search and the polish met their tests (:attr:`convergence`)."""
+        return self.convergence.converged
 
     def predict(self, current=None, duration=None, **options) -> SimulationResult:
         """Simulate the fitted model under another protocol.
@@ -150,18 +166,26 @@ class FitResult:
         return rows
 
     def __str__(self) -> str:
-        level = f"{self.level:.0%}"
-        lines = [f"{self.model.name} fitted to {len(self.sweeps)} sweep(s), "
-                 f"{sum(s.n_samples for s in self.sweeps)} samples",
-                 f"{'':14}{'estimate':>12}  {level + ' interval':>27}  unit"]
+        # Intervals read where the fit stopped short are marked, with a note under the table.
+        note = self.convergence.interval_note(self.level)
+        n_samples = sum(s.n_samples for s in self.sweeps)
+        lines = [f"{self.model.name} fitted to {len(self.sweeps)} sweep(s), {n_samples} samples"]
+        if note:
+            lines.append("NOT CONVERGED: " + "; ".join(self.convergence.reasons))
+        heading = "interval*" if note else f"{self.level:.0%} interval"
+        lines.append(f"{'':14}{'estimate':>12}  {heading:>27}  unit")
         for row in self.table():
             name = row["name"] + (" (initial)" if row["initial_value"] else "")
             flag = "  at a bound" if row["at_bound"] else ""
             lines.append(f"{name:14}{row['estimate']:12.6g}  [{row['low']:12.6g}, "
                          f"{row['high']:12.6g}]  {row['unit']}{flag}")
+        if note:
+            lines.append(f"* {note}")
         noise, _ = to_display(self.noise)
         lines.append(f"noise {float(noise):.4g} mV; {self.n_evaluations} model evaluations in "
                      f"{self.n_runs} runs, {self.seconds:.1f} s")
+        if not note:
+            lines.append(self.convergence.summary(self.level))
         strong = [(pair, r) for pair, r in self.correlations.items() if abs(r) >= 0.8]
         for (a, b), r in strong:
             lines.append(f"{a} and {b} trade off (correlation {r:+.2f})")
@@ -174,6 +198,10 @@ class FitResult:
             "model": self.model.name,
             "estimates": self.table(),
             "level": self.level,
+            "converged": self.converged,
+            # What "low" and "high" are when the fit did not converge ("" when it did).
+            "interval_note": self.convergence.interval_note(self.level),
+            "convergence": self.convergence.to_dict(),
             "noise_mV": float(noise),
             "correlations": [{"a": a, "b": b, "r": r} for (a, b), r in
                              self.correlations.items()],

@@ -15,8 +15,9 @@ from brian2 import DimensionMismatchError, cm, mS, ms, mV, uA, uF
 
 import hh_brian
 from hh_brian import fit, stimuli
+from hh_brian.course import fit_demo as demo
+from hh_brian.course import teaching
 from hh_brian.fit import agreement, objective
-from hh_brian.course import fit_demo as demo, teaching
 from hh_brian.fit.uncertainty import from_jacobian
 
 DENSITY = uA / cm**2
@@ -71,6 +72,7 @@ def test_result_carries_the_fitted_model_and_counts_its_work(passive_fit):
     assert set(passive_fit.correlations) == {("g_L", "C_m")}
     assert -1 <= passive_fit.correlations[("g_L", "C_m")] <= 1
     assert passive_fit.at_bounds == ()
+    assert passive_fit.converged and passive_fit.convergence.reasons == ()
 
 
 def test_predict_runs_the_fitted_model_under_another_current(passive_fit):

@@ -121,8 +121,8 @@ HEADER = "t [ms],v [mV],I_stim [uA/cm^2]\n"
     ("", "the file is empty"),
     (HEADER, "expected at least 2 rows of samples after the header, got 0"),
     ("time [ms],v [mV],I_stim [uA/cm^2]\n0,-65,0\n0.1,-64,0\n",
-     "no column 't' \\(a time\\); the columns are 'time \\[ms\\]', 'v \\[mV\\]', "
-     "'I_stim \\[uA/cm\\^2\\]'"),
+     ("no column 't' \\(a time\\); the columns are 'time \\[ms\\]', 'v \\[mV\\]', "
+      "'I_stim \\[uA/cm\\^2\\]'")),
     ("t [ms],V_m [mV],I_stim [uA/cm^2]\n0,-65,0\n0.1,-64,0\n", "no column 'v' \\(a voltage\\)"),
     ("t [ms],v [mV]\n0,-65\n0.1,-64\n", "has no I_stim column.*pass current="),
     ("t [mV],v [mV],I_stim [uA/cm^2]\n0,-65,0\n0.1,-64,0\n",
@@ -140,6 +140,14 @@ HEADER = "t [ms],v [mV],I_stim [uA/cm^2]\n"
     (HEADER + "0.2,-65,0\n0.1,-64,0\n0,-63,0\n", "column 't': the times do not increase"),
     ("t [ms],v [mV],v [mV],I_stim [uA/cm^2]\n0,-65,-65,0\n0.1,-64,-64,0\n",
      "2 columns are named 'v'"),
+    # Not a recording at all: JSON (a fit's own output), no header, a header without units.
+    ('{\n  "model": "hodgkin_huxley"\n}\n',
+     ("not a CSV recording: it begins with '\\{', as JSON does; expected a header such as "
+      "'t \\[ms\\],v \\[mV\\],I_stim \\[uA/cm\\^2\\]', then one row per sample")),
+    ('[1, 2]\n', "not a CSV recording: it begins with '\\[', as JSON does"),
+    ("0,-65,0\n0.1,-64,0\n", "its first line '0,-65,0' is a row of numbers, not a header"),
+    ("time,voltage\n0,-65\n0.1,-64\n",
+     "its first line 'time,voltage' names no column with its unit in brackets"),
 ])
 def test_bad_csv_files_are_refused_naming_the_file_and_what_is_wrong(tmp_path, text, message):
     path = write(tmp_path / "bad.csv", text)
