@@ -31,7 +31,7 @@ def main(argv=None):
         ax.plot(result.t / ms, result.v / mV, lw=1, label=label)
     ax.set_xlabel("time (ms)")
     ax.set_ylabel("$v$ (mV)")
-    ax.legend(fontsize="small")
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))  # off the traces
     save(fig, out, "parameter_override")
 
     try:

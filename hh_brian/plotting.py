@@ -3,8 +3,9 @@ None), return what they drew, label every axis with its unit and never call ``sh
 
 The figures of many runs are :mod:`hh_brian.sweeps.plot`'s; those that reproduce the source
 notebook's own figures are :mod:`hh_brian.course.notebook_figures`'s. Both use the helpers
-here (:func:`new_axes`, :func:`tex_name`, :data:`CURRENT_LABEL`, …), so that every figure of
-the package writes units and names alike.
+here (:func:`new_axes`, :func:`tex_name`, :data:`CURRENT_LABEL`, :func:`place_legend`, …),
+so that every figure of the package writes units and names alike, and keeps its legends off
+the data.
 """
 
 from __future__ import annotations
@@ -15,10 +16,13 @@ from brian2 import mm, mV, ms, nA
 from . import analysis
 from ._compat import moved_names
 from .analysis import gate_curves
-from .core.units import CURRENT_DENSITY
+from .core.units import CURRENT_DENSITY, to_display, unit_text
 from .model.core import get_model
 
 __all__ = [
+    "OUTSIDE_PLACES",
+    "covers_data",
+    "place_legend",
     "plot_dvdt",
     "plot_gate_curves",
     "plot_model_figure",
@@ -27,7 +31,7 @@ __all__ = [
 ]
 
 #: How every figure writes a current density.
-CURRENT_LABEL = "µA/cm²"
+CURRENT_LABEL = unit_text(to_display(CURRENT_DENSITY)[1])
 #: The 2D-reduction notebook's current unit (1 µA/cm² = 10 nA/mm²).
 NOTEBOOK_CURRENT = nA / mm**2
 #: The unit of dV/dt in figures.
@@ -72,7 +76,7 @@ def plot_result(result, axes=None):
     '$v$ (mV)'
     """
     if axes is None:
-        _, axes = pyplot().subplots(3, 1, sharex=True, figsize=(8, 6))
+        _, axes = pyplot().subplots(3, 1, sharex=True, figsize=(8, 6), layout="constrained")
     t = np.asarray(result.t / ms)
     ax_input, ax_currents, ax_v = axes
     for row in _neurons(_injected(result) / CURRENT_DENSITY):
@@ -84,7 +88,7 @@ def plot_result(result, axes=None):
     sign = "outward" if result.model.current_sign > 0 else "inward"
     ax_currents.set_ylabel(f"membrane currents\n({CURRENT_LABEL}, {sign} +)")
     if result.currents:
-        ax_currents.legend(loc="upper right", fontsize="small")
+        place_legend(ax_currents, where=("beside",))
     else:
         _not_recorded(ax_currents, "membrane currents")
     if "v" in result.traces:
@@ -134,7 +138,7 @@ def plot_gate_curves(model, v=None, axes=None):
     if v is None:
         v = np.arange(-90, 90, 0.1) * mV
     if axes is None:
-        _, axes = pyplot().subplots(2, 1, sharex=True, figsize=(8, 4))
+        _, axes = pyplot().subplots(2, 1, sharex=True, figsize=(8, 4), layout="constrained")
     ax_inf, ax_tau = axes
     for gate, curves in gate_curves(model, v).items():
         ax_inf.plot(v / mV, curves["steady_state"], label=f"${{{tex_name(gate)}}}_\\infty$")
@@ -143,7 +147,7 @@ def plot_gate_curves(model, v=None, axes=None):
     ax_tau.set_ylabel("time constant (ms)")
     ax_tau.set_xlabel("$v$ (mV)")
     for ax in axes:
-        ax.legend(loc="upper right", fontsize="small")
+        place_legend(ax, where=("beside",))
     return np.asarray(axes)
 
 
@@ -152,7 +156,10 @@ def plot_model_figure(result, fig=None):
 
     Gate steady states and time constants against v (for a single neuron of a model with
     gates: a batch's neurons may each have other curves), then the injected current, the
-    membrane currents, v, and the gates against time; titled with the model.
+    membrane currents, v, and the gates against time; titled with the model. The legends
+    stand beside the axes, off the traces: a figure passed in as ``fig`` needs a layout that
+    makes room for them (``layout="constrained"``, as a new one has) or
+    ``bbox_inches="tight"`` when saved.
 
     Returns
     -------
@@ -173,8 +180,9 @@ def plot_model_figure(result, fig=None):
     curves = bool(model.gates) and not result.batch
     n_rows = 3 + 2 * curves + bool(gates)
     if fig is None:
-        fig = pyplot().figure(figsize=(8, 1.7 * n_rows + 0.6))
-    grid = fig.add_gridspec(n_rows, 1, hspace=0.55, top=1 - 0.5 / (1.7 * n_rows + 0.6))
+        # The constrained layout makes room for the legends beside the axes.
+        fig = pyplot().figure(figsize=(8, 1.7 * n_rows + 0.6), layout="constrained")
+    grid = fig.add_gridspec(n_rows, 1)
     rows = [fig.add_subplot(grid[k]) for k in range(n_rows)]
     if curves:
         plot_gate_curves(model, axes=rows[:2])
@@ -188,12 +196,139 @@ def plot_model_figure(result, fig=None):
                 ax.plot(t, row, lw=1, label=f"${tex_name(gate)}$" if j == 0 else None)
         ax.set_ylabel("gates")
         ax.set_xlabel("time (ms)")
-        ax.legend(loc="upper right", fontsize="small")
+        place_legend(ax, where=("beside",))
         time_axes[-1].set_xlabel("")
         for a in time_axes:
             a.sharex(ax)
     fig.suptitle(f"{model.source_name}: {model.title}")
     return fig
+
+
+#: The places outside an axes where :func:`place_legend` may put its legend: the legend's
+#: corner (``loc``) and where it goes, in axes coordinates.
+OUTSIDE_PLACES = {"beside": ("upper left", (1.01, 1)), "above": ("lower right", (1, 1.01))}
+
+
+def place_legend(ax, where=("best", "beside"), **options):
+    """Give ``ax`` its legend at the first place of ``where`` where it hides none of the data.
+
+    A place is one of matplotlib's inside the axes (``"best"``, ``"upper left"``, …), taken
+    if the legend covers no data there (:func:`covers_data`, tested where the figure's layout
+    puts the axes now), or one of :data:`OUTSIDE_PLACES`, always taken: ``"beside"``, right
+    of the top corner, or ``"above"``, over the right end, in one row. The last place is
+    taken if none is free. The figure's layout (``layout="constrained"``, ``tight_layout``
+    or ``bbox_inches="tight"`` on saving) makes room for a legend outside.
+
+    Parameters
+    ----------
+    ax : Axes
+    where : sequence of str
+    **options
+        For :meth:`~matplotlib.axes.Axes.legend` (e.g. ``handles``, ``fontsize``).
+
+    Returns
+    -------
+    Legend
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([0, 1], [1, 1], label="high")
+    >>> _ = ax.plot([0, 1], [0, 0], label="low")
+    >>> box = place_legend(ax, where=("upper left", "center left")).get_window_extent()
+    >>> covers_data(ax, box), bool(ax.bbox.y0 < box.y0 < box.y1 < ax.bbox.y1)  # centre left
+    (False, True)
+    >>> box = place_legend(ax, where=("beside",)).get_window_extent()
+    >>> bool(box.x0 > ax.bbox.x1)
+    True
+    """
+    if any(place not in OUTSIDE_PLACES for place in where):
+        ax.figure.draw_without_rendering()  # so that the axes are where they will be drawn
+    options = {"fontsize": "small", **options}
+    for place in where:
+        if place in OUTSIDE_PLACES:
+            loc, anchor = OUTSIDE_PLACES[place]
+            entries = len(options.get("handles") or ax.get_legend_handles_labels()[0])
+            return ax.legend(**{"loc": loc, "bbox_to_anchor": anchor, "borderaxespad": 0,
+                                "frameon": False,
+                                "ncols": entries if place == "above" else 1, **options})
+        legend = ax.legend(loc=place, **options)
+        if place == where[-1] or not covers_data(ax, legend.get_window_extent()):
+            return legend
+    raise ValueError(f"where: expected at least one place, got {where!r}")
+
+
+def covers_data(ax, box) -> bool:
+    """Whether ``box`` (a Bbox in display coordinates, e.g. a legend's or a label's window
+    extent) covers any of ``ax``'s data where the axes shows it.
+
+    Data are the lines drawn in the axes' data coordinates (their segments, or their markers
+    for a line without a line style) and the points of scatter plots, inside the axes if they
+    are clipped there. Lines that span the axes whatever the data (``axhline``, ``axvline``),
+    vector fields, images and shaded bands are background: they are not counted.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from matplotlib.transforms import Bbox
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([0, 1], [0, 1])
+    >>> middle, corner = Bbox.from_bounds(0.4, 0.4, 0.2, 0.2), Bbox.from_bounds(0.8, 0, 0.2, 0.2)
+    >>> [covers_data(ax, ax.transData.transform_bbox(b)) for b in (middle, corner)]
+    [True, False]
+    """
+    from matplotlib.collections import PathCollection
+    from matplotlib.quiver import Quiver
+
+    for line in ax.lines:
+        if not line.get_visible() or line.get_transform() != ax.transData:
+            continue
+        xy = ax.transData.transform(np.asarray(line.get_xydata(), dtype=float))
+        if line.get_linestyle() in ("None", "none", "", " "):
+            start = end = xy
+        else:
+            start, end = xy[:-1], xy[1:]
+        if _segments_meet(start, end, _where_shown(box, ax, line)):
+            return True
+    for collection in ax.collections:
+        if (isinstance(collection, PathCollection) and not isinstance(collection, Quiver)
+                and collection.get_visible()):
+            xy = collection.get_offset_transform().transform(
+                np.asarray(collection.get_offsets(), dtype=float))
+            if _segments_meet(xy, xy, _where_shown(box, ax, collection)):
+                return True
+    return False
+
+
+def _where_shown(box, ax, artist):
+    """The part of ``box`` where ``artist`` is drawn (None if nowhere)."""
+    from matplotlib.transforms import Bbox
+
+    return Bbox.intersection(box, ax.bbox) if artist.get_clip_on() else box
+
+
+def _segments_meet(start, end, box) -> bool:
+    """Whether any segment from ``start[k]`` to ``end[k]`` (a point where they are equal)
+    meets ``box``: each segment clipped to the box (Liang–Barsky), all at once. A segment
+    with a non-finite end is a gap, as matplotlib draws it."""
+    if box is None or len(start) == 0:
+        return False
+    finite = np.isfinite(start).all(axis=1) & np.isfinite(end).all(axis=1)
+    start, end = start[finite], end[finite]
+    step = end - start
+    enter, leave = np.zeros(len(start)), np.ones(len(start))
+    for k, (low, high) in enumerate(((box.x0, box.x1), (box.y0, box.y1))):
+        still = step[:, k] == 0
+        inside = (start[:, k] >= low) & (start[:, k] <= high)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            a = (low - start[:, k]) / step[:, k]
+            b = (high - start[:, k]) / step[:, k]
+        enter = np.maximum(enter, np.where(still, np.where(inside, -np.inf, np.inf),
+                                           np.minimum(a, b)))
+        leave = np.minimum(leave, np.where(still, np.where(inside, np.inf, -np.inf),
+                                           np.maximum(a, b)))
+    return bool(np.any(enter <= leave))
 
 
 def tex_name(name: str) -> str:
@@ -323,7 +458,9 @@ def plot_phase_plane(model, current=0 * NOTEBOOK_CURRENT, *, v=None, gate_values
     ax.set_xlabel("$V$ (mV)")
     ax.set_ylabel(f"${gate}$")
     ax.set_ylim(float(np.min(gate_values)), float(np.max(gate_values)))
-    ax.legend(fontsize="small", loc="upper left")
+    # Upper centre first: the reductions' nullclines leave it empty (then the same place in
+    # the plane with and without a trajectory).
+    place_legend(ax, where=("upper center", "best", "beside"))
     return ax
 
 

@@ -1,5 +1,7 @@
-"""Every example script runs headless and writes non-empty PNG images (slow: each is a new
-process that compiles its own code)."""
+"""Every example script runs headless and writes non-empty PNG images, each of which passes
+the figure checks (no legend or label over data, no unit in ASCII; ``figure_checks.py``).
+Slow: each is a new process that compiles its own code. Between them the scripts write every
+figure of the gallery (``test_figure_checks.py`` checks that they do)."""
 
 import os
 import pathlib
@@ -9,6 +11,7 @@ import sys
 import matplotlib.image
 import pytest
 
+CHECKED_RUN = pathlib.Path(__file__).parent / "checked_run.py"
 EXAMPLES = sorted(p for p in (pathlib.Path(__file__).parent.parent / "examples").glob("*.py")
                   if not p.name.startswith("_"))
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -32,9 +35,12 @@ def test_every_example_says_what_it_shows():
 @pytest.mark.slow
 @pytest.mark.parametrize("script", EXAMPLES, ids=lambda p: p.stem)
 def test_example_writes_its_figures(script, tmp_path):
-    completed = subprocess.run([sys.executable, str(script), str(tmp_path)], capture_output=True,
-                               text=True, timeout=1200, env={**os.environ, "MPLBACKEND": "Agg"})
+    report = tmp_path / "figure_problems.txt"
+    completed = subprocess.run([sys.executable, str(CHECKED_RUN), str(report), str(script),
+                                str(tmp_path)], capture_output=True, text=True, timeout=1200,
+                               env={**os.environ, "MPLBACKEND": "Agg"})
     assert completed.returncode == 0, completed.stderr[-3000:]
+    assert not report.exists(), report.read_text()
     images = sorted(tmp_path.glob("*.png"))
     assert images, f"{script.name} wrote no PNG"
     for image in images:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from brian2 import mm, ms, mV
 
+from ..core.units import unit_text
 from ..plotting import pyplot
 
 __all__ = ["plot_propagation", "plot_velocity"]
@@ -109,8 +110,7 @@ def plot_velocity(dataset, x: str, ax=None, *, reference=None, label=None):
                 label="no conduction to the far end")
     for value, speed, text in reference or ():
         ax.plot([value], [speed], "*", ms=10, label=text)
-    unit = dataset[x].attrs.get("units", "")
-    unit = {"degC": "°C"}.get(unit, unit)
+    unit = unit_text(dataset[x].attrs.get("units", ""))
     ax.set_xlabel(f"{x} ({unit})" if unit else x)
     ax.set_ylabel("conduction velocity (m/s)")
     ax.set_ylim(bottom=0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pathlib
 
+from ..core.wording import counted
 from .options import make_folder, new_command, target_help, target_name
 
 # A command of hh_brian.cli.main, which calls add_command; nothing here is library API.
@@ -24,13 +25,12 @@ def add_command(commands) -> None:
 
 
 def command(args) -> int:
-    """Write the gallery to the folder and list what was written."""
+    """Write the gallery to the folder, with a line for each figure as it is written."""
     from ..course import gallery
 
     target = target_name(args.target)
     make_folder(pathlib.Path(args.directory), "directory")
-    paths = gallery.write_all_figures(args.directory, target=target, progress=not args.quiet)
-    for path in paths:
-        print(path)
-    print(f"{len(paths)} figures written to {args.directory}")
+    paths = gallery.write_all_figures(args.directory, target=target, progress=not args.quiet,
+                                      written=gallery.figure_reporter())
+    print(f"{counted(len(paths), 'figure')} written to {args.directory}")
     return 0

@@ -24,7 +24,7 @@ from brian2.units.fundamentalunits import (DIMENSIONLESS, Unit, get_dimensions,
 
 __all__ = ["CURRENT_DENSITY", "DISPLAY_UNITS", "UnitTextError", "celsius", "check_dimension",
            "describe_dimension", "parse_quantity", "positive_time", "show_value", "to_celsius",
-           "to_display", "whole_steps"]
+           "to_display", "unit_text", "whole_steps"]
 
 #: Current density, the unit of every membrane and injected current in the package.
 CURRENT_DENSITY = uA / cm**2
@@ -166,6 +166,26 @@ def to_display(value) -> tuple[np.ndarray, str]:
         # Fall back to SI for dimensions the package does not show (never silently rescaled).
         return np.asarray(value / Quantity(1, dim=dim), dtype=float), str(dim)
     return np.asarray(value / unit, dtype=float), name
+
+
+_TO_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def unit_text(name: str) -> str:
+    """A unit's plain-text name (as :func:`to_display` writes it, and a sweep's ``units``
+    attribute) as figures write it: µ for micro, powers as superscripts, ° and Ω.
+
+    Examples
+    --------
+    >>> unit_text("uA/cm^2"), unit_text("mS/cm^2"), unit_text("nA/mm^2")
+    ('µA/cm²', 'mS/cm²', 'nA/mm²')
+    >>> unit_text("degC"), unit_text("ohm cm"), unit_text("um"), unit_text("1/ms")
+    ('°C', 'Ω·cm', 'µm', '1/ms')
+    """
+    text = re.sub(r"\^(-?\d+)", lambda m: m.group(1).translate(_TO_SUPERSCRIPTS), name)
+    text = re.sub(r"\bdegC\b", "°C", text)
+    text = re.sub(r"\bohm\b", "Ω", text.replace("ohm cm", "Ω·cm"))
+    return re.sub(r"\bu(?=[A-Za-z])", "µ", text)
 
 
 def show_value(value) -> str:

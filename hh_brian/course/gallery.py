@@ -18,25 +18,30 @@ Each function returns the paths it wrote. Figures are closed after saving.
 
 from __future__ import annotations
 
+import contextvars
 import pathlib
+import time
 
 import numpy as np
 from brian2 import cm, mm, mS, ms, mV, nA, uA, um
 
 from .. import plotting
 from .._compat import moved_names
+from ..core.units import to_display, unit_text
 from ..model.core import get_model, list_models
 from ..models import HH_1952
 from ..simulation.run import simulate
 from . import notebook_figures
 
 __all__ = ["AXON_DIAMETERS", "AXON_TEMPERATURES", "REDUCTION_FIGURES", "SWEEP_CURRENTS",
-           "write_all_figures", "write_axon_figures", "write_bifurcation_figures",
+           "figure_reporter", "write_all_figures", "write_axon_figures", "write_bifurcation_figures",
            "write_fit_figures", "write_map_figures", "write_model_figures",
            "write_noise_run_figures", "write_reduction_figures"]
 
 _NA_MM2 = nA / mm**2
 _NOTEBOOK = "hh_2d_reduction"
+# What write_all_figures is told as each figure is saved (a callable of the path, or None).
+_WRITTEN = contextvars.ContextVar("written", default=None)
 
 
 def _save(fig, directory: pathlib.Path, name: str, dpi: int = 110) -> pathlib.Path:
@@ -45,6 +50,9 @@ def _save(fig, directory: pathlib.Path, name: str, dpi: int = 110) -> pathlib.Pa
     path = directory / f"{name}.png"
     fig.savefig(path, dpi=dpi, bbox_inches="tight")
     plt.close(fig)
+    written = _WRITTEN.get()
+    if written is not None:
+        written(path)
     return path
 
 
@@ -102,11 +110,15 @@ def write_model_figures(directory, *, models=None, target="cython", progress=Fal
 
 
 def _dvdt_fixed_points(ax):
-    return plotting.plot_dvdt(_NOTEBOOK, ax=ax, n=0)
+    plotting.plot_dvdt(_NOTEBOOK, ax=ax, n=0)
+    ax.set_title("The 2D reduction with $n$ held at 0: $\\dot V$ and its fixed points")
+    return ax
 
 
 def _dvdt_vs_izhikevich(ax):
-    return notebook_figures.plot_izhikevich_comparison(_NOTEBOOK, ax=ax, n=0)
+    notebook_figures.plot_izhikevich_comparison(_NOTEBOOK, ax=ax, n=0)
+    ax.set_title("The 2D reduction ($n$ = 0) and its Izhikevich and AdEx fits")
+    return ax
 
 
 def _dvdt_input_current(ax):
@@ -114,6 +126,7 @@ def _dvdt_input_current(ax):
                               v=np.linspace(-83, 10, 1000) * mV, ax=ax, n=0)
     ax.set_xlim(-83, 10)
     ax.set_ylim(-2.8, 3.1)  # the notebook's limits
+    ax.set_title("The 2D reduction ($n$ = 0) at four input currents")
     return ax
 
 
@@ -121,19 +134,26 @@ def _dvdt_slow_gate(ax):
     notebook_figures.plot_dvdt_family(_NOTEBOOK, gate_values=[0, 0.1, 0.2, 0.3],
                               v=np.linspace(-100, 10, 1000) * mV, ax=ax)
     ax.set_xlim(-100, 10)
+    ax.set_title("The 2D reduction at four values of the slow gate $n$")
     return ax
 
 
 def _dvdt_at_0mV_vs_n(ax):
-    return notebook_figures.plot_dvdt_at_v_vs_gate(_NOTEBOOK, ax=ax)
+    notebook_figures.plot_dvdt_at_v_vs_gate(_NOTEBOOK, ax=ax)
+    ax.set_title("The 2D reduction: $\\dot V$ at 0 mV against the slow gate $n$")
+    return ax
 
 
 def _dvdt_relative_change_vs_n(ax):
-    return notebook_figures.plot_dvdt_relative_change(_NOTEBOOK, ax=ax)
+    notebook_figures.plot_dvdt_relative_change(_NOTEBOOK, ax=ax)
+    ax.set_title("The 2D reduction: how much $\\dot V$ at 0 mV changes per step of $n$")
+    return ax
 
 
 def _phase_plane(ax):
-    return plotting.plot_phase_plane(_NOTEBOOK, ax=ax)
+    plotting.plot_phase_plane(_NOTEBOOK, ax=ax)
+    ax.set_title("The 2D reduction at $I$ = 0: nullclines and fixed point")
+    return ax
 
 
 #: The notebook's figures of the reduction, by file stem, each drawn into a given Axes.
@@ -205,9 +225,11 @@ def write_noise_run_figures(directory, *, target="cython", current=None, duratio
     directory = _folder(directory)
     result = simulate(_NOTEBOOK, duration, current, target=target, progress=progress)
     axes = notebook_figures.plot_noise_run(result)
+    axes[0].set_title("The 2D reduction driven by smoothed noise")
     paths = [_save(axes[0].figure, directory, "noise_run")]
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     plotting.plot_phase_plane(_NOTEBOOK, trajectory=result, ax=ax)
+    ax.set_title("The noise-driven run in the phase plane (nullclines at $I$ = 0)")
     paths.append(_save(fig, directory, "noise_run_phase_plane"))
     return paths, result
 
@@ -220,7 +242,7 @@ _UA_CM2 = uA / cm**2
 def write_bifurcation_figures(directory, *, target="cython"):
     """The bifurcation diagrams: where the models start and stop firing.
 
-    * ``bifurcation_hodgkin_huxley``: full HH (E_Na = 50 mV) over 0–200 uA/cm^2;
+    * ``bifurcation_hodgkin_huxley``: full HH (E_Na = 50 mV) over 0–200 µA/cm²;
     * ``bistability_hodgkin_huxley``: its bistable window with the firing rate of a simulated
       sweep up and down (:func:`hh_brian.bifurcation.bistability.hysteresis`);
     * ``bifurcation_hh_2d_reduction_model7`` and ``bifurcation_hh_2d_reduction``: the two 2D
@@ -244,6 +266,7 @@ def write_bifurcation_figures(directory, *, target="cython"):
     import matplotlib.pyplot as plt
 
     from ..bifurcation import diagram, hysteresis
+    from ..bifurcation.plot import plot_diagram
 
     directory = _folder(directory)
     paths, diagrams = [], {}
@@ -271,8 +294,10 @@ def write_bifurcation_figures(directory, *, target="cython"):
         d = diagram("hodgkin_huxley", "I_stim", (0 * _UA_CM2, 250 * _UA_CM2),
                     params={**HH_1952, "g_K": g_k * mS / cm**2})
         diagrams[f"bifurcation_hodgkin_huxley_g_K_{g_k}"] = d
-        d.plot(axes=axes[:, column])
-        axes[0, column].set_title(f"g_K = {g_k} mS/cm^2", fontsize=10)
+        # One legend, in the last panel: the three would say the same.
+        plot_diagram(d, axes=axes[:, column], legend=column == len(g_k_values) - 1)
+        value, unit = to_display(g_k * mS / cm**2)
+        axes[0, column].set_title(f"g_K = {value:g} {unit_text(unit)}", fontsize=10)
     paths.append(_save(fig, directory, "bifurcation_hodgkin_huxley_g_K"))
     return paths, diagrams, sweep
 
@@ -417,7 +442,7 @@ def write_axon_figures(directory, *, target="cython"):
                    "block": block}
 
 
-def write_all_figures(directory, *, target="cython", progress=False):
+def write_all_figures(directory, *, target="cython", progress=False, written=None):
     """Every figure: the models, the reduction's dV/dt, the noise run, the bifurcation
     diagrams, the fits, the regime map, the axon.
 
@@ -426,6 +451,17 @@ def write_all_figures(directory, *, target="cython", progress=False):
     an ImportError names the extra before anything is run), 3 of the fits and the regime
     map (both on the standalone target, whatever ``target`` says: their batches run
     fastest there) and 3 of the propagated action potential.
+
+    Parameters
+    ----------
+    directory : str or Path
+    target : str
+        The target of the models' runs, the noise run, the hysteresis and the axon.
+    progress : bool
+        Show a progress bar for long runs.
+    written : callable, optional
+        Called with each figure's path as soon as it is saved (``hh-brian figures`` prints a
+        line), and with the name of each group of figures before it starts.
 
     Returns
     -------
@@ -441,14 +477,58 @@ def write_all_figures(directory, *, target="cython", progress=False):
     from ..bifurcation.cycles import require_engine
 
     require_engine()
-    paths = write_model_figures(directory, target=target, progress=progress)
-    paths += write_reduction_figures(directory)
-    paths += write_noise_run_figures(directory, target=target, progress=progress)[0]
-    paths += write_bifurcation_figures(directory, target=target)[0]
-    paths += write_fit_figures(directory)[0]
-    paths += write_map_figures(directory)[0]
-    paths += write_axon_figures(directory, target=target)[0]
+    groups = [
+        ("the models", lambda: write_model_figures(directory, target=target,
+                                                   progress=progress)),
+        ("the 2D reduction's dV/dt", lambda: write_reduction_figures(directory)),
+        ("the noise run", lambda: write_noise_run_figures(directory, target=target,
+                                                          progress=progress)[0]),
+        ("the bifurcation diagrams", lambda: write_bifurcation_figures(directory,
+                                                                        target=target)[0]),
+        ("the fits", lambda: write_fit_figures(directory)[0]),
+        ("the regime map", lambda: write_map_figures(directory)[0]),
+        ("the axon", lambda: write_axon_figures(directory, target=target)[0]),
+    ]
+    paths = []
+    token = _WRITTEN.set(written)
+    try:
+        for name, write in groups:
+            if written is not None:
+                written(name)
+            paths += write()
+    finally:
+        _WRITTEN.reset(token)
     return paths
+
+
+def figure_reporter(stream=None):
+    """The ``written`` callback of :func:`write_all_figures` that ``hh-brian figures`` uses:
+    a line per group as it starts and per figure as it is saved, with the time since the
+    first call.
+
+    Examples
+    --------
+    >>> import io, pathlib
+    >>> stream = io.StringIO()
+    >>> report = figure_reporter(stream)
+    >>> report("the models"); report(pathlib.Path("figures/model_1.png"))
+    >>> print(stream.getvalue().replace("0.0 s", "t s"), end="")
+    the models ...
+       t s  figures/model_1.png
+    """
+    import sys
+
+    stream = sys.stdout if stream is None else stream
+    start = time.perf_counter()
+
+    def report(item):
+        if isinstance(item, pathlib.Path):
+            stream.write(f"{time.perf_counter() - start:6.1f} s  {item}\n")
+        else:
+            stream.write(f"{item} ...\n")
+        stream.flush()
+
+    return report
 
 
 # Names that lived here before: found, with a warning, for one release (hh_brian._compat).

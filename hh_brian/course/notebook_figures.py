@@ -11,8 +11,8 @@ import numpy as np
 from brian2 import mV, ms
 
 from .. import analysis
-from ..plotting import (NOTEBOOK_CURRENT, RATE_UNIT, dvdt_axes, new_axes, plot_dvdt, pyplot,
-                        tex_name)
+from ..plotting import (NOTEBOOK_CURRENT, RATE_UNIT, dvdt_axes, new_axes, place_legend,
+                        plot_dvdt, pyplot, tex_name)
 
 __all__ = ["plot_dvdt_at_v_vs_gate", "plot_dvdt_family", "plot_dvdt_relative_change",
            "plot_izhikevich_comparison", "plot_noise_run"]
@@ -152,7 +152,7 @@ def plot_noise_run(result, axes=None):
     'input current\\n$I$ (nA/mm²)'
     """
     if axes is None:
-        _, axes = pyplot().subplots(4, 1, sharex=True, figsize=(10, 8))
+        _, axes = pyplot().subplots(4, 1, sharex=True, figsize=(10, 8), layout="constrained")
     t = np.asarray(result.t / ms)
     gate = next(iter(result.model.gates))
     axes[0].plot(t, result.v / mV, lw=0.8)
@@ -163,8 +163,9 @@ def plot_noise_run(result, axes=None):
     for name in result.model.currents:
         axes[2].plot(t, getattr(result, name) / NOTEBOOK_CURRENT, lw=0.8,
                      label=f"${tex_name(name)}$")
-    axes[2].set_ylabel("membrane currents\n(nA/mm²)")
-    axes[2].legend(loc="upper right", fontsize="small")
+    sign = "outward" if result.model.current_sign > 0 else "inward"
+    axes[2].set_ylabel(f"membrane currents\n(nA/mm², {sign} +)")
+    place_legend(axes[2], where=("beside",))
     axes[3].plot(t, result.I_stim / NOTEBOOK_CURRENT, lw=0.8, color="k")
     axes[3].set_ylabel("input current\n$I$ (nA/mm²)")
     axes[3].set_xlabel("time (ms)")

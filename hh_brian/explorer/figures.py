@@ -82,7 +82,8 @@ def _style(fig, x_label, y_label):
 def _legend(fig):
     if fig.legend:
         fig.legend.location = "top_right"
-        fig.legend.label_text_font_size = "10px"
+        fig.legend.label_text_font_size = fig.legend.title_text_font_size = "10px"
+        fig.legend.title_text_font_style = "normal"
         fig.legend.background_fill_alpha = 0.7
         fig.legend.padding = fig.legend.spacing = 2
 
@@ -150,11 +151,14 @@ class Figures:
         sign = "outward" if model.current_sign > 0 else "inward"
         stim = _time_figure("I_stim (µA/cm²)")
         stim.line("t", "I_stim", source=self.time_source, color="black", line_width=1)
-        currents = _time_figure(f"currents (µA/cm², {sign} +)", stim.x_range)
+        # The sign convention goes in the legend's title: on the axis, it made the label
+        # longer than the plot is high.
+        currents = _time_figure("currents (µA/cm²)", stim.x_range, height=_TIME_HEIGHT + 20)
         for k, name in enumerate(self.currents):
             currents.line("t", name, source=self.time_source, color=COLOURS[k % len(COLOURS)],
                           legend_label=name, line_width=1)
         _legend(currents)
+        currents.legend.title = f"{sign} +"
         v = _time_figure("v (mV)", stim.x_range, height=_TIME_HEIGHT + 40)
         v.line("t", "v", source=self.time_source, color=COLOURS[0], line_width=1)
         v.scatter("t", "v", source=self.spike_source, marker="inverted_triangle", size=7,

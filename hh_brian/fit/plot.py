@@ -5,6 +5,9 @@ from __future__ import annotations
 import numpy as np
 from brian2 import mV, ms
 
+from ..core.units import unit_text
+from ..plotting import place_legend
+
 __all__ = ["plot_cross_validation", "plot_fit", "plot_ingredients"]
 
 
@@ -57,7 +60,7 @@ def plot_fit(result, fig=None):
         ax.set_ylabel("v (mV)")
         ax.set_title(recorded.name or f"sweep {k}", fontsize=9, loc="left")
         if k == 0:
-            ax.legend(loc="upper right", fontsize=8, frameon=False)
+            place_legend(ax, where=("above",), fontsize=8)
         res = fig.add_subplot(grid[2 * k + 1], sharex=ax)
         res.plot(t, data - model, color="0.3", lw=0.4)
         res.axhspan(-2 * noise, 2 * noise, color="C0", alpha=0.15, lw=0)
@@ -75,7 +78,7 @@ def plot_fit(result, fig=None):
         high = 100 * (row["high"] - row["estimate"]) / size
         ax.plot([low, high], [y, y], color="C0", lw=3, solid_capstyle="butt")
         ax.plot([0], [y], "o", color="C3", ms=5)
-        ax.annotate(f"{row['estimate']:.5g} {row['unit']}", (high, y), xytext=(6, 0),
+        ax.annotate(f"{row['estimate']:.5g} {unit_text(row['unit'])}", (high, y), xytext=(6, 0),
                     textcoords="offset points", va="center", fontsize=8)
     ax.set_yticks(range(len(rows)), [r["name"] for r in rows])
     ax.set_ylim(-0.7, len(rows) - 0.3)
@@ -126,7 +129,7 @@ def plot_cross_validation(check, fig=None):
                      loc="left")
         ax.set_ylabel("v (mV)")
         if k == 0:
-            ax.legend(loc="lower right", fontsize=7, frameon=False, ncol=4)
+            place_legend(ax, where=("above",), fontsize=7)
     if n:
         fig.axes[-1].set_xlabel("t (ms)")
     fig.tight_layout()
@@ -162,12 +165,14 @@ def plot_ingredients(table, fig=None):
         first = first or ax
         recorded, fitted = row.fit.sweeps[0], row.fit.fitted[0]
         t = np.asarray(recorded.t / ms)
-        ax.plot(t, np.asarray(recorded.v / mV), color="0.65", lw=0.6)
-        ax.plot(t, np.asarray(fitted / mV), color="C3", lw=1.0)
-        held = row.check.sweeps[0]
+        ax.plot(t, np.asarray(recorded.v / mV), color="0.65", lw=0.6, label="recording")
+        ax.plot(t, np.asarray(fitted / mV), color="C3", lw=1.0, label="fitted step")
+        on_fitted = row.check.sweeps[0]  # the check on the recording drawn (then the held-out)
         ax.set_title(f"step {row.step}, {row.model}: rms error "
-                     f"{float(held.rmse / mV):.1f} mV", fontsize=9, loc="left")
+                     f"{float(on_fitted.rmse / mV):.1f} mV", fontsize=9, loc="left")
         ax.set_ylabel("v (mV)")
+        if k == 0:
+            place_legend(ax, where=("above",), fontsize=8)
     if n:
         fig.axes[-1].set_xlabel("t (ms)")
     fig.tight_layout()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core.units import CURRENT_DENSITY
+from ..core.units import CURRENT_DENSITY, unit_text
 from ..plotting import CURRENT_LABEL, new_axes, pyplot
 from .regimes import REGIMES
 
@@ -70,7 +70,7 @@ def plot_regime_map(dataset, x: str, y: str, panels: str | None = None, fig=None
     ...            current=stimuli.constant(1*uA/cm**2), target="numpy", transient=25*ms)
     >>> fig = plot_regime_map(ds, "g_Na", "g_K", panels="amplitude")
     >>> [ax.get_title() for ax in fig.axes[:2]]
-    ['amplitude = 0 uA/cm^2', 'amplitude = 10 uA/cm^2']
+    ['amplitude = 0 µA/cm²', 'amplitude = 10 µA/cm²']
     """
     from matplotlib.colors import BoundaryNorm, ListedColormap
     from matplotlib.patches import Patch
@@ -87,6 +87,10 @@ def plot_regime_map(dataset, x: str, y: str, panels: str | None = None, fig=None
     if panels is not None and (panels not in others or len(others) != 1):
         raise ValueError(f"panels: expected the third swept name {others}, got {panels!r}")
     values = dataset[panels].values if panels is not None else [None]
+
+    def unit(name):
+        return unit_text(dataset[name].attrs.get("units", ""))
+
     plt = pyplot()
     if fig is None:
         columns = min(len(values), 4)
@@ -102,13 +106,13 @@ def plot_regime_map(dataset, x: str, y: str, panels: str | None = None, fig=None
         ax.pcolormesh(dataset[x].values, dataset[y].values, plane.values, cmap=colours,
                       norm=norm, shading="nearest")
         if value is not None:
-            ax.set_title(f"{panels} = {value:g} {dataset[panels].attrs.get('units', '')}")
+            ax.set_title(f"{panels} = {value:g} {unit(panels)}")
     for ax in axes[len(values):]:
         ax.set_visible(False)
     for ax in axes[::min(len(values), 4)]:
-        ax.set_ylabel(f"{y} ({dataset[y].attrs.get('units', '')})")
+        ax.set_ylabel(f"{y} ({unit(y)})")
     for ax in axes[:len(values)]:
-        ax.set_xlabel(f"{x} ({dataset[x].attrs.get('units', '')})")
+        ax.set_xlabel(f"{x} ({unit(x)})")
     fig.legend(handles=[Patch(color=REGIME_COLOURS[name], label=name) for name in REGIMES],
                loc="outside right center", frameon=False)
     fig.suptitle(f"{dataset.attrs.get('model', '')}: firing regime over "

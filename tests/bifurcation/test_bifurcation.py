@@ -192,7 +192,7 @@ def test_printing_and_csv(standard_hh, tmp_path):
 def test_plot(standard_hh):
     fig = standard_hh.plot()
     assert [ax.get_ylabel() for ax in fig.axes] == ["v (mV)", "period (ms)"]
-    assert fig.axes[1].get_xlabel() == "I_stim (uA/cm^2)"
+    assert fig.axes[1].get_xlabel() == "I_stim (µA/cm²)"
 
 
 @pytest.fixture

@@ -579,3 +579,16 @@ def test_bifurcation_range_errors_name_the_option(no_diagram, capsys):
     assert ("--range LOW: -5 mS/cm^2 is outside the physical range of g_K"
             in _error_line(capsys))
 
+
+def test_figures_reports_each_figure_as_it_is_written(monkeypatch, tmp_path, capsys):
+    def write_all_figures(directory, *, target, progress, written):
+        written("the models")
+        path = pathlib.Path(directory) / "model_1.png"
+        assert capsys.readouterr().out == "the models ...\n"  # shown before the figure
+        written(path)
+        assert capsys.readouterr().out.split() == ["0.0", "s", str(path)]
+        return [path]
+
+    monkeypatch.setattr(hh_brian.course.gallery, "write_all_figures", write_all_figures)
+    assert main(["figures", str(tmp_path), "--quiet"]) == 0
+    assert capsys.readouterr().out == f"1 figure written to {tmp_path}\n"
