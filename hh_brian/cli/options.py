@@ -51,9 +51,11 @@ def known_name(name: str, valid, option: str, what: str, owner: str) -> str:
     Examples
     --------
     >>> known_name("g_X", ["g_Na", "g_K"], "--param", "parameter", "HH")
+    ... # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    hh_brian.cli.options.UsageError: --param: unknown parameter 'g_X' for HH; valid: g_Na, g_K
+    hh_brian.cli.options.UsageError: --param: unknown parameter 'g_X' for HH; did you mean
+    'g_K'? valid: g_Na, g_K
     """
     if name not in valid:
         raise UsageError(f"{option}: unknown {what} {name!r} for {owner};"
