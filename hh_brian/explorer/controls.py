@@ -21,7 +21,7 @@ from brian2.units.fundamentalunits import get_dimensions
 
 from .. import stimuli
 from ..core.units import (CURRENT_DENSITY, DISPLAY_UNITS, ZERO_CELSIUS, check_dimension,
-                          to_display)
+                          to_display, unit_text)
 from ..model.core import Model, get_model
 from ..stimuli import STIMULUS_KINDS
 
@@ -32,10 +32,6 @@ __all__ = ["DT", "DURATIONS", "Slider", "default_stimulus", "duration_choices",
 UNBOUNDED_FACTOR = 4.0
 #: About how many steps a slider has from end to end.
 STEPS_PER_SLIDER = 1000
-
-_UNIT_TEXT = {"uA/cm^2": "µA/cm²", "mS/cm^2": "mS/cm²", "uF/cm^2": "µF/cm²", "degC": "°C",
-              "1": ""}
-
 
 @dataclass(frozen=True)
 class Slider:
@@ -137,7 +133,7 @@ def _slider(name: str, default: Quantity, low: Quantity, high: Quantity,
         scale, offset = kelvin, ZERO_CELSIUS
     else:
         scale = DISPLAY_UNITS[get_dimensions(default)][0]
-    return Slider(name=name, unit=_UNIT_TEXT.get(unit_name, unit_name), scale=scale,
+    return Slider(name=name, unit="" if unit_name == "1" else unit_text(unit_name), scale=scale,
                   offset=offset,
                   start=low_value, end=high_value, step=step, default=default_value)
 
