@@ -9,6 +9,7 @@ adds its parser and options; a new command is one module and one entry of :data:
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from brian2 import DimensionMismatchError
@@ -112,5 +113,13 @@ def main(argv=None) -> int:
 
 
 def console_entry() -> None:  # pragma: no cover - exercised through the installed script
-    """The installed ``hh-brian`` script."""
-    sys.exit(main())
+    """The installed ``hh-brian`` script. Output piped to a reader that stops early
+    (``hh-brian models | head -3``) ends quietly, as other command-line tools do."""
+    try:
+        status = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python would report the pipe again when it flushes at exit: point stdout elsewhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        status = 141  # 128 + SIGPIPE, as a shell reports a command ended by a closed pipe
+    sys.exit(status)
