@@ -9,22 +9,26 @@ Prints tables for HH (``neuron_func_7``) with forward Euler at dt = 0.01 ms and 
    equations compiled here with the same flags plus OpenMP (the floor); each with its ratio
    to the floor. The floor is the C program's whole run, process start included, as
    hh_brian's calls are timed; the line "C loop, own clock" is its loop alone, timed inside
-   the program;
+   the program. The C loop is a floor at every N: it runs blocks of 1,024 neurons through
+   every step, one block after another, so that the state it works on stays in the L1
+   cache, and its threads share out whole blocks (no barrier between steps). It is checked
+   as well as timed: every neuron must fire as the reference integrator does;
 2. the latency of a repeated single-neuron 200-ms run whose parameters change (warm cache),
    and of the first run (cold cache);
 3. peak memory of 10,000 neurons for 1 s, spikes only;
-4. scaling: time against N and against duration.
+4. scaling: time against duration.
 
 Usage::
 
     python benchmarks/benchmark.py [--quick] [--memory-only] [--floor]
 
-``--quick`` is a smoke run of about a minute and a half: N = 1 and 10,000 for 50 ms and the
-repeated-run latency. ``--memory-only`` prints the peak-memory table alone. ``--floor``
-prints only the comparison the compiled target is held to: 10,000 neurons for 200 ms,
-spikes only, the C loop's whole run against hh_brian's whole ``simulate`` call on
-cpp_standalone, best of 7 each, interleaved, and their ratio. Timings are wall-clock, best
-of a few repeats; compilation is excluded except in the cold-start line.
+``--quick`` is a smoke run: N = 1 and 10,000 for 50 ms and the repeated-run latency.
+``--memory-only`` prints the peak-memory table alone. ``--floor`` prints only the comparison
+the compiled target is held to: 10,000 neurons for 200 ms, spikes only, the C loop's whole
+run against hh_brian's whole ``simulate`` call on cpp_standalone, best of 7 each,
+interleaved, and their ratio. How long each mode runs (``RUN_TIMES``) is printed at its
+start and by ``--help``. Timings are wall-clock, best of a few repeats; compilation is
+excluded except in the cold-start line.
 """
 
 import argparse
@@ -35,15 +39,27 @@ import subprocess
 import sys
 import tempfile
 import time
+from typing import NamedTuple
 
 import numpy as np
 
+#: How long each mode runs on 2 cores with warm build caches (a first run also compiles):
+#: printed at its start and in --help.
+RUN_TIMES = {"full": "about 10 minutes", "quick": "under a minute",
+             "memory-only": "about 3 minutes", "floor": "about 30 seconds"}
+
+#: The C loop's initial state (its gates, rounded, at their steady state for -65 mV).
+C_LOOP_INITIAL = {"v": -65.0, "n": 0.3177, "m": 0.0529, "h": 0.5961}
 
 C_LOOP = r"""
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <omp.h>
+
+/* Neurons per block: the block's state (v, n, m, h: 32 bytes a neuron, 32 KB) stays in the
+   L1 cache while it runs every step. */
+#define BLOCK 1024
 
 static inline double exprel(double x) { return x == 0.0 ? 1.0 : expm1(x) / x; }
 
@@ -56,33 +72,52 @@ int main(int argc, char **argv) {
     long spikes = 0;
     for (int i = 0; i < N; i++) { v[i] = -65; n[i] = 0.3177; m[i] = 0.0529; h[i] = 0.5961; }
     double start = omp_get_wtime();
-    for (int s = 0; s < steps; s++) {
-        #pragma omp parallel for simd reduction(+:spikes)
-        for (int i = 0; i < N; i++) {
-            double u = v[i] - vr;
-            double an = 0.1 / exprel((10 - u) / 10), bn = 0.125 * exp(-u / 80);
-            double am = 1.0 / exprel((25 - u) / 10), bm = 4 * exp(-u / 18);
-            double ah = 0.07 * exp(-u / 20), bh = 1 / (exp((30 - u) / 10) + 1);
-            double n4 = n[i] * n[i] * n[i] * n[i], m3 = m[i] * m[i] * m[i];
-            double dv = (I - gK * n4 * (v[i] - EK) - gNa * m3 * h[i] * (v[i] - ENa)
-                         - gL * (v[i] - EL)) / C;
-            double vn = v[i] + dt * dv;
-            spikes += (v[i] < 0) & (vn >= 0);
-            n[i] += dt * (an - (an + bn) * n[i]);
-            m[i] += dt * (am - (am + bm) * m[i]);
-            h[i] += dt * (ah - (ah + bh) * h[i]);
-            v[i] = vn;
+    /* Neurons are independent: each block runs every step before the next block starts, so
+       the working set is one block whatever N is, and threads share out whole blocks
+       (no barrier between steps). */
+    #pragma omp parallel for schedule(dynamic, 1) reduction(+:spikes)
+    for (int first = 0; first < N; first += BLOCK) {
+        const int last = first + BLOCK < N ? first + BLOCK : N;
+        for (int s = 0; s < steps; s++) {
+            #pragma omp simd reduction(+:spikes)
+            for (int i = first; i < last; i++) {
+                double u = v[i] - vr;
+                double an = 0.1 / exprel((10 - u) / 10), bn = 0.125 * exp(-u / 80);
+                double am = 1.0 / exprel((25 - u) / 10), bm = 4 * exp(-u / 18);
+                double ah = 0.07 * exp(-u / 20), bh = 1 / (exp((30 - u) / 10) + 1);
+                double n4 = n[i] * n[i] * n[i] * n[i], m3 = m[i] * m[i] * m[i];
+                double dv = (I - gK * n4 * (v[i] - EK) - gNa * m3 * h[i] * (v[i] - ENa)
+                             - gL * (v[i] - EL)) / C;
+                double vn = v[i] + dt * dv;
+                spikes += (v[i] < 0) & (vn >= 0);
+                n[i] += dt * (an - (an + bn) * n[i]);
+                m[i] += dt * (am - (am + bm) * m[i]);
+                h[i] += dt * (ah - (ah + bh) * h[i]);
+                v[i] = vn;
+            }
         }
     }
     double elapsed = omp_get_wtime() - start;
-    printf("%.9f %ld\n", elapsed, spikes);
+    /* The first and last neuron's final v: the same arithmetic in any layout. */
+    printf("%.9f %ld %.17g %.17g\n", elapsed, spikes, v[0], v[N - 1]);
     return 0;
 }
 """
 
 
+class FloorRun(NamedTuple):
+    """One run of the C loop."""
+
+    whole: float  # seconds, process start included
+    loop: float  # seconds, the loop alone (the program's own clock)
+    spikes: int  # upward crossings of 0 mV, all neurons together
+    v_first: float  # mV, the first neuron's v after the last step
+    v_last: float  # mV, the last neuron's
+
+
 def c_floor(workdir, flags):
-    """Compile the plain C loop with ``flags`` (+ OpenMP) and return a timing function."""
+    """Compile the plain C loop with ``flags`` (+ OpenMP) and return a function that runs
+    it: ``run(N, steps, threads=None)`` gives a :class:`FloorRun`."""
     source = workdir / "hh_loop.c"
     source.write_text(C_LOOP)
     binary = workdir / "hh_loop"
@@ -90,17 +125,39 @@ def c_floor(workdir, flags):
     subprocess.run(["gcc", *cflags, "-fopenmp", str(source), "-o", str(binary), "-lm"],
                    check=True)
 
-    def run(N, steps):
-        """(whole-run wall clock, the loop's own omp_get_wtime clock), in seconds."""
+    def run(N, steps, threads=None):
         # Threads as the standalone target uses them: one thread for small groups.
-        threads = str(os.cpu_count() or 1) if N >= standalone_threshold() else "1"
-        env = {**os.environ, "OMP_NUM_THREADS": threads}
+        if threads is None:
+            threads = (os.cpu_count() or 1) if N >= standalone_threshold() else 1
+        env = {**os.environ, "OMP_NUM_THREADS": str(threads)}
         start = time.perf_counter()
         out = subprocess.run([str(binary), str(N), str(steps)], capture_output=True,
                              text=True, check=True, env=env).stdout.split()
-        return time.perf_counter() - start, float(out[0])
+        whole = time.perf_counter() - start
+        return FloorRun(whole, float(out[0]), int(out[1]), float(out[2]), float(out[3]))
 
     return run
+
+
+def reference_floor(steps):
+    """One neuron of the C loop's run, by the numpy reference integrator: (spikes, final v).
+
+    The C loop counts the steps that take v from below 0 mV to 0 mV or above.
+    """
+    from hh_brian import reference
+
+    # steps + 1 samples: the initial state and the state after each step.
+    v = reference.integrate("neuron_func_7", (steps + 1) * 0.01, 10.0,
+                            initial=C_LOOP_INITIAL)["v"][0]
+    return int(np.count_nonzero((v[:-1] < 0) & (v[1:] >= 0))), float(v[-1])
+
+
+def check_floor(run, N, steps):
+    """Raise unless the C loop fired as the reference integrator does, in every neuron."""
+    expected = N * reference_floor(steps)[0]
+    if run.spikes != expected:
+        raise RuntimeError(f"the C loop fired {run.spikes} spikes in {N} neurons x {steps} "
+                           f"steps; the reference integrator, {expected}")
 
 
 def standalone_threshold():
@@ -119,8 +176,9 @@ def best_of(function, repeats):
 
 
 def hh_brian_runner(target, N, duration_ms):
-    import hh_brian
     from brian2 import cm, ms, uA
+
+    import hh_brian
 
     current = hh_brian.stimuli.constant(np.full(N, 10.0) * uA / cm**2) if N > 1 \
         else 10 * uA / cm**2
@@ -138,7 +196,7 @@ def reference_runner(N, duration_ms):
 
     def run():
         reference.integrate("neuron_func_7", duration_ms, np.full((N, 1), 10.0)
-                            * np.ones((1, int(round(duration_ms / 0.01)))))
+                            * np.ones((1, round(duration_ms / 0.01))))
 
     return run
 
@@ -218,8 +276,9 @@ def standalone_binary_peak():
 
     sa.subprocess.run = timed
     try:
+        from brian2 import cm, ms, uA
+
         import hh_brian
-        from brian2 import ms, uA, cm
 
         hh_brian.simulate("hodgkin_huxley", 1000 * ms,
                           hh_brian.stimuli.constant(np.full(10000, 10.0) * uA / cm**2),
@@ -231,19 +290,28 @@ def standalone_binary_peak():
 
 def _parser():
     parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0],
+        description=f"{__doc__.splitlines()[0]} Without options: every table, "
+                    f"{RUN_TIMES['full']} on 2 cores with warm build caches (a first run "
+                    f"also compiles: a few minutes more).",
         epilog="Timings are only comparable within one run on a quiet machine.")
     parser.add_argument("--quick", action="store_true",
-                        help="a smoke run in about a minute and a half: N = 1 and 10,000 for "
-                             "50 ms (each engine's ns per neuron-step and its ratio to the C "
-                             "floor) and the repeated-run latency; no numpy engines at 10,000, "
-                             "no NEURON, cold start, memory or scaling tables")
+                        help=f"a smoke run, {RUN_TIMES['quick']}: N = 1 and 10,000 for 50 ms "
+                             f"(each engine's ns per neuron-step and its ratio to the C floor) "
+                             f"and the repeated-run latency; no numpy engines at 10,000, no "
+                             f"NEURON, cold start, memory or scaling tables")
     parser.add_argument("--memory-only", action="store_true",
-                        help="only the peak-memory table (10,000 neurons for 1 s)")
+                        help=f"only the peak-memory table (10,000 neurons for 1 s), "
+                             f"{RUN_TIMES['memory-only']}")
     parser.add_argument("--floor", action="store_true",
-                        help="only the 10,000-neuron 200-ms comparison of cpp_standalone with "
-                             "the C loop: whole runs, best of 7, interleaved, and their ratio")
+                        help=f"only the 10,000-neuron 200-ms comparison of cpp_standalone with "
+                             f"the C loop: whole runs, best of 7, interleaved, and their ratio; "
+                             f"{RUN_TIMES['floor']}")
     return parser
+
+
+def _mode(args) -> str:
+    return next((name for name in ("memory-only", "floor", "quick")
+                 if getattr(args, name.replace("-", "_"))), "full")
 
 
 def speed_table(work, quick):
@@ -259,14 +327,16 @@ def speed_table(work, quick):
     print(f"{'engine':22s} {'N':>8s} {'ms sim':>7s} {'wall s':>8s} {'ns/neuron-step':>15s} "
           f"{'x floor':>8s}")
     for N, duration in durations.items():
-        steps = int(round(duration / 0.01))
+        steps = round(duration / 0.01)
         timings = [floor(N, steps) for _ in range(3)]
-        floor_s = min(whole for whole, _ in timings)
-        loop_s = min(loop for _, loop in timings)
+        check_floor(timings[0], N, steps)
+        floor_s = min(run.whole for run in timings)
+        loop_s = min(run.loop for run in timings)
         engines = [("C loop (floor)", None, duration), ("C loop, own clock", loop_s, duration)]
-        # The slow engines run shorter (at most 2e7 neuron-steps): ns per neuron-step is
-        # what is compared, and it does not depend on the duration (see the last table).
-        short = min(duration, max(1, int(2e7 / N * 0.01)))
+        # The slow engines run shorter (at most 20 ms and 2e7 neuron-steps): ns per
+        # neuron-step is what is compared, and it does not depend on the duration (see the
+        # last table).
+        short = min(duration, 20, max(1, int(2e7 / N * 0.01)))
         engines.append(("hh_brian cpp_standalone", hh_brian_runner("cpp_standalone", N, duration),
                         duration))
         engines.append(("hh_brian cython", hh_brian_runner("cython", N, duration), duration))
@@ -284,7 +354,7 @@ def speed_table(work, quick):
                 seconds = runner
             else:
                 seconds = best_of(runner, 2 if N > 100 else 3)
-            ns = seconds / (N * int(round(ms_sim / 0.01))) * 1e9
+            ns = seconds / (N * round(ms_sim / 0.01)) * 1e9
             print(f"{name:22s} {N:8d} {ms_sim:7d} {seconds:8.3f} {ns:15.2f} "
                   f"{ns / floor_ns:8.2f}", flush=True)
     if not quick and neuron_runner(1, 1) is None:
@@ -302,14 +372,14 @@ def floor_comparison(work, repeats=7):
 
     floor = c_floor(work, standalone.COMPILE_FLAGS)
     N, duration = 10_000, 200
-    steps = int(round(duration / 0.01))
+    steps = round(duration / 0.01)
     standalone_run = hh_brian_runner("cpp_standalone", N, duration)  # builds once
-    floor(N, steps)  # warm
+    check_floor(floor(N, steps), N, steps)  # and warm
     c_whole, c_loop, hh = [], [], []
     for _ in range(repeats):
-        whole, loop = floor(N, steps)
-        c_whole.append(whole)
-        c_loop.append(loop)
+        run = floor(N, steps)
+        c_whole.append(run.whole)
+        c_loop.append(run.loop)
         hh.append(best_of(standalone_run, 1))
     print(f"# floor: HH 4D, N = {N:,}, {duration} ms, spikes only; best of {repeats}, "
           f"interleaved; {os.cpu_count()} cores")
@@ -321,8 +391,9 @@ def floor_comparison(work, repeats=7):
 
 def repeated_runs():
     """Latency of a repeated single-neuron 200-ms run whose parameters change."""
-    import hh_brian
     from brian2 import cm, mS, ms, uA
+
+    import hh_brian
 
     print("\n# repeated single-neuron 200-ms runs with a changed parameter (warm cache)")
     for target, record in (("cpp_standalone", ["v"]), ("cpp_standalone", None),
@@ -330,7 +401,7 @@ def repeated_runs():
         hh_brian.simulate("hodgkin_huxley", 200 * ms, 10 * uA / cm**2, target=target,
                           record=record)
         values = iter(np.linspace(100, 140, 50))
-        seconds = best_of(lambda: hh_brian.simulate(
+        seconds = best_of(lambda target=target, record=record, values=values: hh_brian.simulate(
             "hodgkin_huxley", 200 * ms, 10 * uA / cm**2, target=target, record=record,
             params={"g_Na": next(values) * mS / cm**2}), 10)
         label = "v only" if record else "all traces"
@@ -361,6 +432,8 @@ def scaling():
 
 def main(argv=None):
     args = _parser().parse_args(argv)
+    print(f"# expected run time: {RUN_TIMES[_mode(args)]} on 2 cores with warm build caches "
+          f"(longer on a busy machine, and on a first run, which compiles)", flush=True)
     if args.memory_only:
         print("# peak memory: 10,000 neurons for 1 s, spikes only")
         for target in ("cpp_standalone", "cython"):

@@ -26,7 +26,6 @@ import hh_brian
 from hh_brian.explorer import Settings, run
 from hh_brian.explorer.page import FIND_IN_PAGE
 
-
 # Installed once the page shows its first result: times from each release (pointerup) to the
 # status line's new text, and to the end of the frame that draws the traces' new data (an
 # animation-frame callback queued when the data arrive runs just before that frame's
@@ -67,13 +66,13 @@ def repeated_runs(repeats=30):
         values = iter(np.tile(np.linspace(100, 140, 7), 100))
         row = []
         for record in (["v"], None):
-            def once():
+            def once(target=target, record=record, values=values):
                 hh_brian.simulate("hodgkin_huxley", 200 * ms, current, target=target,
                                   record=record, params={"g_Na": next(values) * mS / cm**2})
             once()
             row.append(_best(once, repeats))
 
-        def step():
+        def step(target=target, values=values):
             run(Settings("hodgkin_huxley", {"g_Na": float(next(values))}), target=target)
         step()
         row.append(_best(step, repeats))

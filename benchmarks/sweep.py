@@ -4,7 +4,9 @@ Sweeps g_Na × g_K × I_stim (100 × 100 × 100 by default), 200 ms each at dt =
 only, and prints wall time and neuron-steps per second for:
 
 1. one local batched run of the same total size: a single ``hh_brian.simulate`` call of
-   every point at once on the standalone target (OpenMP on every core), spikes only;
+   every point at once on the standalone target, spikes only (a batch that large runs in
+   chunks of neurons, one single-threaded program per core at a time:
+   :mod:`hh_brian.simulation.chunks`);
 2. ``sweep(..., client=...)`` on a ``LocalCluster`` of 2 single-threaded workers, and
 3. the same on 1 worker (scaling),
 
@@ -101,7 +103,7 @@ def main(argv=None):
     n, duration = args.points_per_axis, args.duration_ms * ms
     points = grid(n)
     total = n**3
-    steps = int(round(args.duration_ms / 0.01))
+    steps = round(args.duration_ms / 0.01)
     print(f"# HH map: {n}^3 = {total:,} points x {args.duration_ms:g} ms "
           f"({total * steps:.2e} neuron-steps); {os.cpu_count()} cores")
     # One chunk size for both clusters (the default for 2 slots), so that both run the same
@@ -121,9 +123,9 @@ def main(argv=None):
     builds = build_count()
     seconds, result = timed(local)
     build = newest_build_seconds() if build_count() > builds else 0.0
-    rows.append(("local batched run (1 simulate, OpenMP)", seconds - build))
+    rows.append(("local batched run (1 simulate)", seconds - build))
     print(f"(the local run's program took {build:.1f} s to build in this call; not counted)")
-    spikes = {"local": int(len(result.spike_table()[0]))}
+    spikes = {"local": len(result.spike_table()[0])}
     del result
     for workers in (2, 1):
         run, close = dask_sweep(points, duration, workers, chunk)

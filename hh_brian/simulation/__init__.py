@@ -3,6 +3,7 @@
 * :mod:`~hh_brian.simulation.plan`: :func:`plan_run`, every argument checked, nothing
   compiled;
 * :mod:`~hh_brian.simulation.run`: :func:`simulate` and :func:`run_plan`;
+* :mod:`~hh_brian.simulation.chunks`: a large batch run in chunks of neurons;
 * :mod:`~hh_brian.simulation.result`: :class:`SimulationResult`;
 * :mod:`~hh_brian.simulation.progress`: :class:`ProgressBar`.
 

@@ -7,6 +7,11 @@ and turns what it recorded into a :class:`~hh_brian.simulation.result.Simulation
 Every call builds its own Brian2 objects with an explicit namespace, so two calls in one
 process share nothing but Brian2's compiled-code cache.
 
+A batch of more than :data:`~hh_brian.simulation.chunks.CHUNK_NEURONS` neurons runs on
+``cpp_standalone`` and ``numpy`` as chunks of neurons, one after another, whose state stays
+in the processor's cache (:mod:`~hh_brian.simulation.chunks`); the result is that of the
+batch run in one piece.
+
 A run that diverges (some state variable becomes NaN or infinite) raises
 :class:`~hh_brian.core.errors.IntegrationError` for a single neuron; in a batch the other
 neurons are kept and ``result.diverged`` says which neurons diverged and when.
@@ -19,6 +24,7 @@ from brian2 import Quantity, mV, ms, volt
 
 from ..core.errors import IntegrationError
 from ..targets.base import Recording, RunPlan
+from .chunks import chunk_size, run_in_chunks
 from .plan import plan_run
 from .result import SimulationResult
 
@@ -134,7 +140,8 @@ def run_plan(plan: RunPlan) -> SimulationResult:
     if plan.target is None:
         raise ValueError("plan: it has no target; make it with plan_run, or place it with "
                          "plan.placed(target)")
-    recording = plan.target.run(plan)
+    size = chunk_size(plan)
+    recording = plan.target.run(plan) if size is None else run_in_chunks(plan, size)
     dt, model = plan.dt, plan.model
     batch = plan.batch
     diverged = _first_non_finite_steps(recording, plan)
