@@ -221,8 +221,9 @@ def stimulus_sliders(model, duration=None) -> dict[str, list[Slider]]:
     if "noise" in controls:  # the noise's amplitude shown as what is plotted: its SD
         sliders = {s.name: s for s in controls["noise"]}
         default = sliders["amplitude"].default * noise_sd_per_amplitude(sliders["sigma"].default)
+        # Not rounded: at its default the slider gives the source's own input back.
         controls["noise"][list(sliders).index("amplitude")] = _current_slider(
-            "amplitude", float(f"{default:.3g}"), UNBOUNDED_FACTOR * abs(default))
+            "amplitude", default, UNBOUNDED_FACTOR * abs(default))
     return controls
 
 

@@ -64,9 +64,8 @@ def test_each_stimulus_kind_is_the_stimuli_module_s_own(kind):
         "step": stimuli.step(A, 40 * ms, 160 * ms),
         "ramp": stimuli.ramp(0 * A, 2 * A, 40 * ms, 160 * ms),
         "sine": stimuli.sine(A, 10 * Hz),
-        # The noise's slider is its standard deviation (that of amplitude A, to 3 digits).
-        "noise": stimuli.smoothed_noise(float(f"{5 * noise_sd_per_amplitude(6.0):.3g}")
-                                        / noise_sd_per_amplitude(6.0) * A / 5, 6 * ms, 1),
+        # The noise's slider is its standard deviation, at its default that of amplitude A.
+        "noise": stimuli.smoothed_noise(A, 6 * ms, 1),
     }[kind].samples(20000, 0.01 * ms)
     np.testing.assert_allclose(made / (uA / cm**2), expected / (uA / cm**2), rtol=1e-12,
                                atol=1e-12)
