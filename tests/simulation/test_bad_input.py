@@ -223,7 +223,7 @@ def test_values_in_messages_are_in_the_sources_units():
     (stimuli.ramp(0 * uA / cm**2, 5 * uA / cm**2, 10 * ms, 10.6 * ms), 0.2 * ms, r"ramp from"),
     (stimuli.sine(1 * uA / cm**2, 5000 * Hz), 0.1 * ms, r"sine of 5000 Hz, over a period"),
     (stimuli.smoothed_noise(1 * uA / cm**2, sigma=0.3 * ms), 0.1 * ms, r"noise, smoothed"),
-    (stimuli.sampled(np.zeros(20) * uA / cm**2, dt=0.05 * ms), 0.1 * ms,
+    (stimuli.sampled(np.zeros(4000) * uA / cm**2, dt=0.05 * ms), 0.1 * ms,
      r"dt: 0.1 ms is longer than the sampled current's spacing \(0.05 ms\)"),
     # In a sum, each term is checked.
     (stimuli.constant(1 * uA / cm**2) + stimuli.pulse(5 * uA / cm**2, 0 * ms, 0.1 * ms),
