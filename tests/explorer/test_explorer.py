@@ -296,7 +296,7 @@ def test_the_app_takes_quantities_and_its_step_follows_the_duration(app):
         stop = app.stimulus_sliders["step"]["stop"]
         assert stop.end == 100.0 and stop.value == 100.0  # was 160 ms of a 200-ms run
         assert app.snapshot.error is None and app.snapshot.t[-1] == pytest.approx(99.99)
-        assert "spikes" in app.status.object
+        assert "spike" in app.status.object
     finally:
         app.stimulus_select.value = "source"
         app.duration.value = 200.0
